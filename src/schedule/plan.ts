@@ -18,15 +18,11 @@ import { isBankHoliday } from '../calendar/bank-holidays.js';
 import { isLocalTime } from '../calendar/london.js';
 import { isWorkingDay } from '../calendar/working-days.js';
 import { invalidInput } from '../errors.js';
-import {
-  describeFrequency,
-  latestFirst,
-  latestNext,
-  patternStepDays,
-  type ConcreteFrequency,
-} from '../policy/frequency.js';
-import { primaryStream, resolveRole, type PolicyWarning, type ResolvedPhase, type ResolvedStream } from '../policy/resolve.js';
-import type { Duration, Offset, Pack, SessionKind } from '../policy/schema.js';
+import { describeFrequency, patternStepDays, type ConcreteFrequency } from '../policy/frequency.js';
+import { primaryStream, resolveRole, type PolicyWarning, type ResolvedStream } from '../policy/resolve.js';
+import { nextDue, phaseWindows, type PhaseWindow } from './deadline.js';
+import { dayDeadline } from '../policy/duration.js';
+import type { Pack, SessionKind } from '../policy/schema.js';
 import type {
   Plan,
   PlanOptions,
@@ -39,31 +35,6 @@ import type {
 } from './types.js';
 
 const NEVER = Number.POSITIVE_INFINITY;
-
-function offsetDay(start: Day, offset: Offset): Day {
-  return 'weeks' in offset ? start + offset.weeks * 7 : addMonths(start, offset.months);
-}
-
-/** Calendar days a duration spans from a day (working days counted on the England & Wales calendar). */
-export function durationEnd(from: Day, duration: Duration): Day {
-  if ('days' in duration) return from + duration.days;
-  if ('weeks' in duration) return from + duration.weeks * 7;
-  if ('months' in duration) return addMonths(from, duration.months);
-  if ('hours' in duration) return from + Math.ceil(duration.hours / 24);
-  let day = from;
-  for (let left = duration.workingDays; left > 0; ) {
-    day += 1;
-    if (isWorkingDay(day)) left -= 1;
-  }
-  return day;
-}
-
-interface PhaseWindow {
-  phase: ResolvedPhase;
-  /** First day (inclusive) and end (exclusive) of the phase, as offsets from the start allow. */
-  from: Day;
-  end: Day;
-}
 
 interface Calendar {
   available(day: Day): boolean;
@@ -134,7 +105,7 @@ export function plan(pack: Pack, roleId: string, start: CivilDate, options: Plan
   for (const stream of resolved.streams) {
     checkWorkingHours(pack, time, stream.minutes);
     const firstDeadline =
-      stream.id === primary.id && pack.firstSession ? durationEnd(startDay, pack.firstSession.within) : NEVER;
+      stream.id === primary.id && pack.firstSession ? dayDeadline(startDay, pack.firstSession.within) : NEVER;
     const planner = new StreamPlanner(resolved.role.id, stream, { startDay, untilDay, weekday, time, firstDeadline }, calendar, warnings);
     planner.run();
     sessions.push(...planner.sessions);
@@ -172,7 +143,7 @@ export function plan(pack: Pack, roleId: string, start: CivilDate, options: Plan
   if (pack.supervisorAbsence) {
     const limit = pack.supervisorAbsence;
     for (const range of leave) {
-      if (range.who === 'supervisor' && range.to >= durationEnd(range.from, limit.coverAfter)) {
+      if (range.who === 'supervisor' && range.to >= dayDeadline(range.from, limit.coverAfter)) {
         warnings.push({
           code: 'supervisor-absence-cover',
           message: `the supervisor is away ${toCivil(range.from)} to ${toCivil(range.to)}, longer than the policy allows without cover: arrange alternative supervision`,
@@ -230,11 +201,7 @@ class StreamPlanner {
     private readonly calendar: Calendar,
     private readonly warnings: PolicyWarning[],
   ) {
-    this.windows = stream.phases.map((phase) => ({
-      phase,
-      from: offsetDay(settings.startDay, phase.from),
-      end: phase.until === null ? NEVER : offsetDay(settings.startDay, phase.until),
-    }));
+    this.windows = phaseWindows(stream.phases, settings.startDay);
   }
 
   run(): void {
@@ -263,24 +230,10 @@ class StreamPlanner {
       }));
   }
 
-  /**
-   * The latest day the next session may fall, given the last one: the rule of the phase in
-   * force, or of the next phase when the gap runs past the end of this one (weekly for six
-   * weeks then fortnightly: after a session in week six the next is due a fortnight later).
-   */
+  /** Latest day for the next session; the very first also meets any first-session rule. */
   private deadline(): Day {
-    const first = this.prev === null;
-    const from = this.prev ?? this.settings.startDay;
-    let index = this.windows.findIndex((w) => from < w.end);
-    if (index < 0) index = this.windows.length - 1;
-    let deadline = NEVER;
-    for (; index < this.windows.length; index++) {
-      const window = this.windows[index] as PhaseWindow;
-      const rule = window.phase.frequency;
-      deadline = first ? latestFirst(rule, from) : latestNext(rule, from);
-      if (deadline < window.end) break;
-    }
-    return first ? Math.min(deadline, this.settings.firstDeadline) : deadline;
+    const due = nextDue(this.windows, this.prev, this.settings.startDay);
+    return this.prev === null ? Math.min(due, this.settings.firstDeadline) : due;
   }
 
   private available(day: Day): boolean {
