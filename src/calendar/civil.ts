@@ -16,7 +16,14 @@ const civilPattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const weekdays: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 export const workingWeekdays: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
+// Dates repeat endlessly in compliance runs (every session, deadline and month boundary), and
+// Date parsing/formatting dominates a profile without these small caches.
+const dayCache = new Map<string, Day>();
+const civilCache = new Map<Day, CivilDate>();
+const CACHE_LIMIT = 200_000;
+
 export function isCivilDate(value: string): boolean {
+  if (dayCache.has(value)) return true;
   const match = civilPattern.exec(value);
   if (!match) return false;
   const [, y, m, d] = match;
@@ -25,13 +32,21 @@ export function isCivilDate(value: string): boolean {
 }
 
 export function toDay(date: CivilDate): Day {
+  const cached = dayCache.get(date);
+  if (cached !== undefined) return cached;
   const match = civilPattern.exec(date);
   if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
-  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / MS_PER_DAY;
+  const day = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / MS_PER_DAY;
+  if (dayCache.size < CACHE_LIMIT) dayCache.set(date, day);
+  return day;
 }
 
 export function toCivil(day: Day): CivilDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const cached = civilCache.get(day);
+  if (cached !== undefined) return cached;
+  const civil = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  if (civilCache.size < CACHE_LIMIT) civilCache.set(day, civil);
+  return civil;
 }
 
 /** 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday). */

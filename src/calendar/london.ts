@@ -44,11 +44,52 @@ function wallClock(instant: number): WallClock {
   };
 }
 
-/** Offset of London from UTC at an instant, in minutes (0 in winter, 60 in summer). */
-export function londonOffsetMinutes(instant: number): number {
+/** Offset of London from UTC at an instant, as the time-zone database says (slow: Intl). */
+export function londonOffsetMinutesIntl(instant: number): number {
   const w = wallClock(instant);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
+}
+
+/** 01:00 UTC on the last Sunday of a month: when UK clocks change (since 1996). */
+function lastSundayOneAmUtc(year: number, month: number): number {
+  const lastDay = new Date(Date.UTC(year, month + 1, 0));
+  return Date.UTC(year, month, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+}
+
+interface YearRule {
+  from: number;
+  to: number;
+  summerFrom: number;
+  summerTo: number;
+}
+
+const years = new Map<number, YearRule>();
+let lastYear: YearRule | undefined;
+
+function yearRule(instant: number): YearRule | undefined {
+  if (lastYear && instant >= lastYear.from && instant < lastYear.to) return lastYear;
+  const year = new Date(instant).getUTCFullYear();
+  if (year < 1996 || year > 2199) return undefined;
+  let rule = years.get(year);
+  if (!rule) {
+    rule = { from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1), summerFrom: lastSundayOneAmUtc(year, 2), summerTo: lastSundayOneAmUtc(year, 9) };
+    years.set(year, rule);
+  }
+  lastYear = rule;
+  return rule;
+}
+
+/**
+ * Offset of London from UTC at an instant, in minutes (0 in winter, 60 in summer). Compliance
+ * asks this millions of times, so the UK rule (summer time from 01:00 UTC on the last Sunday
+ * of March to 01:00 UTC on the last Sunday of October) is computed directly for the years it
+ * holds; a test checks it against the time-zone database.
+ */
+export function londonOffsetMinutes(instant: number): number {
+  const rule = yearRule(instant);
+  if (!rule) return londonOffsetMinutesIntl(instant);
+  return instant >= rule.summerFrom && instant < rule.summerTo ? 60 : 0;
 }
 
 const timePattern = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -68,14 +109,16 @@ export function londonToInstant(date: CivilDate, time: string): number {
 }
 
 export function instantToLondon(instant: number): { date: CivilDate; time: string } {
-  const w = wallClock(instant);
+  const local = instant + londonOffsetMinutes(instant) * 60_000;
+  const day = Math.floor(local / 86_400_000);
+  const minutes = Math.floor((local - day * 86_400_000) / 60_000);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return { date: `${w.year}-${pad(w.month)}-${pad(w.day)}`, time: `${pad(w.hour)}:${pad(w.minute)}` };
+  return { date: toCivil(day), time: `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}` };
 }
 
 /** London civil day of an instant. */
 export function londonDayOf(instant: number): Day {
-  return toDay(instantToLondon(instant).date);
+  return Math.floor((instant + londonOffsetMinutes(instant) * 60_000) / 86_400_000);
 }
 
 /** Last millisecond of a London civil day: "by the end of that day" deadlines. */

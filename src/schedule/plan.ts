@@ -64,6 +64,15 @@ function validate(pack: Pack, start: CivilDate, options: PlanOptions): { startDa
   return { startDay, untilDay, weekday: weekday as WorkingWeekday, time };
 }
 
+/**
+ * A second stream (group supervision beside one-to-one) gets its own weekday two working days
+ * on, so the two never land on the same day and a supervisee is not booked twice at one time.
+ */
+function shiftWorkingWeekday(weekday: WorkingWeekday, by: number): WorkingWeekday {
+  const index = workingWeekdays.indexOf(weekday);
+  return workingWeekdays[(index + by) % workingWeekdays.length] as WorkingWeekday;
+}
+
 function minutesOf(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 }
@@ -102,23 +111,27 @@ export function plan(pack: Pack, roleId: string, start: CivilDate, options: Plan
   const phases: PlanPhase[] = [];
   const primary = primaryStream(resolved.role);
 
-  for (const stream of resolved.streams) {
+  resolved.streams.forEach((stream, index) => {
     checkWorkingHours(pack, time, stream.minutes);
     const firstDeadline =
       stream.id === primary.id && pack.firstSession ? dayDeadline(startDay, pack.firstSession.within) : NEVER;
-    const planner = new StreamPlanner(resolved.role.id, stream, { startDay, untilDay, weekday, time, firstDeadline }, calendar, warnings);
+    const streamWeekday = index === 0 ? weekday : shiftWorkingWeekday(weekday, 2 * index);
+    const planner = new StreamPlanner(resolved.role.id, stream, { startDay, untilDay, weekday: streamWeekday, time, firstDeadline }, calendar, warnings);
     planner.run();
     sessions.push(...planner.sessions);
     segments.push(...planner.segments);
     phases.push(...planner.phaseSummaries());
-  }
+  });
 
   for (const extra of resolved.additionalSessions) {
     const from = startDay + (extra.week - 1) * 7;
     const to = Math.min(from + 6, untilDay);
+    // An additional session is in addition: never on a day that already has a session.
+    const taken = new Set(sessions.map((s) => s.date));
+    const free = (d: Day) => calendar.available(d) && !taken.has(toCivil(d));
     let day: Day | undefined = nextOnOrAfter(from, weekday);
-    if (day > to || !calendar.available(day)) day = undefined;
-    for (let d = from; day === undefined && d <= to; d++) if (calendar.available(d)) day = d;
+    if (day > to || !free(day)) day = undefined;
+    for (let d = from; day === undefined && d <= to; d++) if (free(d)) day = d;
     if (day === undefined) {
       warnings.push({
         code: 'additional-session-unplaceable',

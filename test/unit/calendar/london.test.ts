@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addMonths, nthWeekdayOfMonth, monthIndex, toCivil, toDay } from '../../../src/calendar/civil.js';
-import { endOfLondonDay, instantToLondon, londonToInstant } from '../../../src/calendar/london.js';
+import { endOfLondonDay, instantToLondon, londonOffsetMinutes, londonOffsetMinutesIntl, londonToInstant } from '../../../src/calendar/london.js';
 
 describe('Europe/London local time', () => {
   it.each([
@@ -23,6 +23,24 @@ describe('Europe/London local time', () => {
   it('ends a London day at local midnight, an hour before UTC midnight in summer', () => {
     expect(new Date(endOfLondonDay(toDay('2026-07-14')) + 1).toISOString()).toBe('2026-07-14T23:00:00.000Z');
     expect(new Date(endOfLondonDay(toDay('2026-12-14')) + 1).toISOString()).toBe('2026-12-15T00:00:00.000Z');
+  });
+});
+
+describe('London offset: the UK rule agrees with the time-zone database', () => {
+  it('matches Intl every 30 minutes around each clock change 2024–2032 and hourly-ish elsewhere', () => {
+    const mismatches: string[] = [];
+    for (let year = 2024; year <= 2032; year++) {
+      for (const month of [2, 9]) {
+        const around = Date.UTC(year, month, 24);
+        for (let t = around; t < around + 9 * 86_400_000; t += 30 * 60_000) {
+          if (londonOffsetMinutes(t) !== londonOffsetMinutesIntl(t)) mismatches.push(new Date(t).toISOString());
+        }
+      }
+      for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 7_919_000) {
+        if (londonOffsetMinutes(t) !== londonOffsetMinutesIntl(t)) mismatches.push(new Date(t).toISOString());
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 });
 

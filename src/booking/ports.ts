@@ -1,0 +1,48 @@
+import type { PatternedRecurrence } from '@microsoft/microsoft-graph-types';
+import type { CivilDate } from '../calendar/civil.js';
+import type { BusyInterval } from '../schedule/slots.js';
+
+/** A meeting to create in the organiser's calendar (local London times). */
+export interface NewMeeting {
+  subject: string;
+  /** HTML body: the agenda and a link to the tab. No case details. */
+  bodyHtml: string;
+  /** `YYYY-MM-DDTHH:mm` in Europe/London. */
+  start: string;
+  end: string;
+  attendees: readonly string[];
+  recurrence?: PatternedRecurrence;
+  location?: string;
+  teamsMeeting: boolean;
+  /** Product metadata kept on the event so a calendar entry can be traced to its schedule. */
+  categories?: readonly string[];
+}
+
+export interface Occurrence {
+  id: string;
+  /** Local London date the occurrence was originally scheduled on. */
+  originalDate: CivilDate;
+  date: CivilDate;
+}
+
+/**
+ * What booking needs from Outlook (implemented over Graph by src/graph). Creates are
+ * idempotent by `transactionId`: creating the same meeting twice returns the first.
+ */
+export interface CalendarPort {
+  createMeeting(organizer: string, meeting: NewMeeting, transactionId: string): Promise<{ id: string }>;
+  /** Many creates in as few requests as possible ($batch); results in request order. */
+  createMeetings(items: readonly { organizer: string; meeting: NewMeeting; transactionId: string }[]): Promise<{ id: string }[]>;
+  occurrences(organizer: string, seriesId: string, from: CivilDate, to: CivilDate): Promise<Occurrence[]>;
+  /** Moves one occurrence of a series (becomes an exception). */
+  moveOccurrence(organizer: string, occurrenceId: string, start: string, end: string): Promise<void>;
+  /** Busy periods of each mailbox in [from, to). */
+  busy(mailboxes: readonly string[], from: CivilDate, to: CivilDate): Promise<BusyInterval[]>;
+  cancelMeeting(organizer: string, eventId: string, comment: string): Promise<void>;
+}
+
+/** Directory lookups booking needs: people are addressed by id or UPN. */
+export interface DirectoryPort {
+  user(idOrUpn: string): Promise<{ id: string; displayName: string; mail: string } | undefined>;
+  directReports(idOrUpn: string): Promise<{ id: string; displayName: string; mail: string }[]>;
+}

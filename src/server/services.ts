@@ -1,0 +1,36 @@
+/**
+ * What the HTTP API, the bot and the CLI share: the records repository, Outlook (calendar
+ * and directory) and the organisation's pack, all through the Graph gateway. Local and tenant
+ * mode differ only in how these are constructed (see graph-services.ts), never in how they
+ * are used.
+ */
+import type { CalendarPort, DirectoryPort } from '../booking/ports.js';
+import type { Pack } from '../policy/schema.js';
+import type { RecordsRepository } from '../records/repository.js';
+
+export interface DirectoryPerson {
+  id: string;
+  displayName: string;
+  mail: string;
+  jobTitle?: string;
+  department?: string;
+  managerId: string | null;
+}
+
+/** Directory reads the API needs beyond booking (identity, manager chain, the dev picker). */
+export interface PeopleDirectory extends DirectoryPort {
+  person(idOrUpn: string): Promise<DirectoryPerson | undefined>;
+  everyone(): Promise<DirectoryPerson[]>;
+}
+
+export interface AppServices {
+  pack: Pack;
+  records: RecordsRepository;
+  calendar: CalendarPort;
+  directory: PeopleDirectory;
+  /** Directory user ids of the organisation's service managers (read every record). */
+  serviceManagerIds(): Promise<string[]>;
+  now(): Date;
+  /** Public base URL of the app (links in meeting bodies and cards). */
+  appUrl: string;
+}
