@@ -135,15 +135,15 @@ export type ModelOf<K extends ListKey> = z.infer<(typeof lists)[K]['schema']>;
 /** The columns provisioning must create for a list. */
 export function columnsOf(definition: ListDefinition): ColumnDefinition[] {
   return [
-    { name: 'RecordId', type: 'text', indexed: true },
+    { name: 'RecordKey', type: 'text', indexed: true },
     ...definition.columns.map((c) => ({ name: columnName(c.property), type: c.type, indexed: true })),
     payloadColumn,
   ];
 }
 
-/** List item fields for a model: its id as Title and RecordId, filter columns, and the JSON payload. */
+/** List item fields for a model: its id as Title and RecordKey, filter columns, and the JSON payload. */
 export function toFields(definition: ListDefinition, model: { id: string } & Record<string, unknown>): Record<string, string | number | boolean | null> {
-  const fields: Record<string, string | number | boolean | null> = { Title: model.id, RecordId: model.id };
+  const fields: Record<string, string | number | boolean | null> = { Title: model.id, RecordKey: model.id };
   for (const column of definition.columns) {
     const value = model[column.property];
     fields[columnName(column.property)] = value === undefined ? null : (value as string | number | boolean);
@@ -156,11 +156,11 @@ export function toFields(definition: ListDefinition, model: { id: string } & Rec
 export function fromFields<S extends z.ZodType>(definition: ListDefinition<S>, fields: Record<string, unknown>): z.infer<S> {
   const payload = fields.Payload;
   if (typeof payload !== 'string') {
-    throw new SupervisionError('UPSTREAM', `${definition.name} item ${String(fields.RecordId ?? fields.id)} has no Payload`);
+    throw new SupervisionError('UPSTREAM', `${definition.name} item ${String(fields.RecordKey ?? fields.id)} has no Payload`);
   }
   const parsed = definition.schema.safeParse(JSON.parse(payload));
   if (!parsed.success) {
-    throw new SupervisionError('UPSTREAM', `${definition.name} item ${String(fields.RecordId ?? fields.id)} does not match its model: ${parsed.error.issues[0]?.message}`);
+    throw new SupervisionError('UPSTREAM', `${definition.name} item ${String(fields.RecordKey ?? fields.id)} does not match its model: ${parsed.error.issues[0]?.message}`);
   }
   return parsed.data;
 }

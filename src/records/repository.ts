@@ -74,7 +74,7 @@ export class RecordsRepository {
   }
 
   private async itemOf(key: ListKey, id: string): Promise<ListItem | undefined> {
-    const items = await this.port.findItems(await this.listId(key), [{ column: 'RecordId', value: id }]);
+    const items = await this.port.findItems(await this.listId(key), [{ column: 'RecordKey', value: id }]);
     return items[0];
   }
 

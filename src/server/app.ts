@@ -1,8 +1,12 @@
 import express, { type Express } from 'express';
+import type { Logger } from '../logger.js';
 import type { ServerConfig } from './config.js';
+import type { AppServices } from './services.js';
 
 export interface AppContext {
   config: ServerConfig;
+  services?: AppServices;
+  logger?: Logger;
 }
 
 /** The HTTP surface: one process, one port (tab, API, bot and, locally, Graph). */

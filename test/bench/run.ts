@@ -106,3 +106,7 @@ process.stdout.write(`node ${process.version}, ${packs.length} packs, ${targets.
 for (const row of table) process.stdout.write(`${JSON.stringify(row)}\n`);
 process.stdout.write(`compliance input: ${STAFF} staff, ${STAFF * SESSIONS_PER_PERSON} sessions, ${STAFF * CASES_PER_PERSON} cases → ${findings} findings\n`);
 process.stdout.write(`peak RSS: ${Math.round(peakRss / 1024 / 1024)} MiB\n`);
+
+const { benchBooking } = await import('./booking.js');
+process.stdout.write(`${await benchBooking({}, 'no faults')}\n`);
+process.stdout.write(`${await benchBooking({ throttleRate: 0.1, retryAfterSeconds: 0.01, seed: 42 }, '10% 429s')}\n`);

@@ -1,0 +1,207 @@
+/**
+ * JSON batching (contract §3). Graph answers a batch 200 even when requests inside it failed,
+ * each inner request is throttled on its own with its own Retry-After, and the SDKs do not
+ * retry inner requests (gotcha 11), so this module does: after each round it re-batches only
+ * the inner requests that were throttled or unavailable (and the ones that never ran because
+ * such a request was their dependency), waits the longest inner Retry-After, and stops when
+ * nothing retryable is left.
+ *
+ * `dependsOn` may only name requests in the same batch, so requests linked by it are kept
+ * in one chunk of at most 20; a dependency that already succeeded is dropped from the retry.
+ */
+import { z } from 'zod';
+import { SupervisionError } from '../errors.js';
+import { backoffMs, isReplaySafe, isRetryableStatus, parseResponse, retryAfterMs, type GraphClient, type HttpMethod } from './client.js';
+import { toGraphError } from './errors.js';
+
+export const maxBatchSize = 20;
+
+export interface BatchRequest {
+  /** Unique across the whole call; defaults to the 1-based position. */
+  id?: string;
+  method: HttpMethod;
+  /** Relative to the base URL, e.g. `/users/{id}/events`. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  dependsOn?: readonly string[];
+}
+
+export interface BatchResponse {
+  id: string;
+  status: number;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  body: unknown;
+  /** Rounds this request was sent in (1 when it succeeded or failed first time). */
+  attempts: number;
+}
+
+export interface RunBatchOptions {
+  /** Batches in flight at once (each still passes the per-mailbox limiter). Default 4. */
+  parallel?: number;
+}
+
+const batchAnswerSchema = z.object({
+  responses: z.array(
+    z.looseObject({
+      id: z.string(),
+      status: z.number().int(),
+      headers: z.record(z.string(), z.unknown()).optional(),
+      body: z.unknown().optional(),
+    }),
+  ),
+});
+
+interface Prepared {
+  index: number;
+  id: string;
+  request: BatchRequest;
+  url: string;
+}
+
+function prepare(client: GraphClient, requests: readonly BatchRequest[]): Prepared[] {
+  const prepared = requests.map((request, index) => ({ index, id: request.id ?? String(index + 1), request, url: client.relative(request.url) }));
+  const ids = new Set<string>();
+  for (const p of prepared) {
+    if (ids.has(p.id)) throw new SupervisionError('INVALID_INPUT', `batch request id ${p.id} is used twice`, { field: 'requests.id' });
+    ids.add(p.id);
+  }
+  for (const p of prepared) {
+    for (const dependency of p.request.dependsOn ?? []) {
+      if (!ids.has(dependency)) throw new SupervisionError('INVALID_INPUT', `batch request ${p.id} depends on unknown id ${dependency}`, { field: 'requests.dependsOn' });
+    }
+  }
+  return prepared;
+}
+
+/** Requests joined by dependsOn, packed greedily in request order into chunks of at most 20. */
+function chunk(prepared: Prepared[]): Prepared[][] {
+  const parent = new Map(prepared.map((p) => [p.id, p.id]));
+  const find = (id: string): string => {
+    let root = id;
+    while (parent.get(root) !== root) root = parent.get(root) as string;
+    parent.set(id, root);
+    return root;
+  };
+  for (const p of prepared) for (const dependency of p.request.dependsOn ?? []) parent.set(find(p.id), find(dependency));
+  const groups = new Map<string, Prepared[]>();
+  for (const p of prepared) {
+    const root = find(p.id);
+    const group = groups.get(root) ?? [];
+    group.push(p);
+    groups.set(root, group);
+  }
+  const chunks: Prepared[][] = [];
+  let current: Prepared[] = [];
+  for (const group of groups.values()) {
+    if (group.length > maxBatchSize) {
+      throw new SupervisionError('INVALID_INPUT', `${group.length} batch requests are linked by dependsOn; one batch holds at most ${maxBatchSize}`, { field: 'requests.dependsOn' });
+    }
+    if (current.length + group.length > maxBatchSize) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(...group);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function wire(p: Prepared, pendingIds: Set<string>): Record<string, unknown> {
+  const headers: Record<string, string> = { ...(p.request.headers ?? {}) };
+  // Graph rejects an inner body without a Content-Type.
+  if (p.request.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  const dependsOn = (p.request.dependsOn ?? []).filter((id) => pendingIds.has(id));
+  return {
+    id: p.id,
+    method: p.request.method,
+    url: p.url,
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    ...(p.request.body !== undefined ? { body: p.request.body } : {}),
+    ...(dependsOn.length > 0 ? { dependsOn } : {}),
+  };
+}
+
+function lowerHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) if (value !== undefined && value !== null) out[key.toLowerCase()] = String(value);
+  return out;
+}
+
+async function runChunk(client: GraphClient, chunk: Prepared[]): Promise<Map<string, BatchResponse>> {
+  const results = new Map<string, BatchResponse>();
+  const byId = new Map(chunk.map((p) => [p.id, p]));
+  let pending = chunk;
+  for (let round = 0; ; round++) {
+    const pendingIds = new Set(pending.map((p) => p.id));
+    const requests = pending.map((p) => wire(p, pendingIds));
+    const answer = await client.request({ method: 'POST', path: '/$batch', body: { requests } });
+    const { responses } = parseResponse(batchAnswerSchema, answer.body, 'POST /$batch');
+    for (const r of responses) {
+      if (!pendingIds.has(r.id)) continue;
+      results.set(r.id, { id: r.id, status: r.status, headers: lowerHeaders(r.headers), body: r.body, attempts: round + 1 });
+    }
+    const missing = pending.filter((p) => !results.has(p.id) || (results.get(p.id) as BatchResponse).attempts !== round + 1);
+    if (missing.length > 0) throw new SupervisionError('UPSTREAM', `Graph $batch answer lacked ${missing.length} of ${pending.length} responses`);
+
+    const retry = new Set<string>();
+    for (const p of pending) {
+      const r = results.get(p.id) as BatchResponse;
+      if (isRetryableStatus(r.status) && isReplaySafe(p.request.method, p.url, p.request.body)) retry.add(p.id);
+    }
+    // A 424 means "not run because a dependency failed"; it runs again if that dependency does.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of pending) {
+        if (retry.has(p.id) || (results.get(p.id) as BatchResponse).status !== 424) continue;
+        if ((p.request.dependsOn ?? []).some((d) => retry.has(d))) {
+          retry.add(p.id);
+          grew = true;
+        }
+      }
+    }
+    if (retry.size === 0 || round >= client.retry.maxRetries) return results;
+    const asked = [...retry].map((id) => retryAfterMs((name) => (results.get(id) as BatchResponse).headers[name])).filter((w): w is number => w !== undefined);
+    const wait = asked.length > 0 ? Math.max(...asked) : backoffMs(round, client.retry);
+    if (wait > client.retry.maxDelayMs) return results;
+    await client.retry.sleep(wait);
+    pending = [...retry].map((id) => byId.get(id) as Prepared).sort((a, b) => a.index - b.index);
+  }
+}
+
+/**
+ * Runs any number of requests through `$batch`, 20 per batch, retrying only failed inner
+ * requests, and returns one response per request in request order. Failures that are not
+ * retryable (or still failing when retries run out) are returned, not thrown: see
+ * `batchBody` to turn one into the gateway's error.
+ */
+export async function runBatch(client: GraphClient, requests: readonly BatchRequest[], options: RunBatchOptions = {}): Promise<BatchResponse[]> {
+  if (requests.length === 0) return [];
+  const prepared = prepare(client, requests);
+  const chunks = chunk(prepared);
+  const results = new Map<string, BatchResponse>();
+  const parallel = Math.max(1, options.parallel ?? 4);
+  let nextChunk = 0;
+  const worker = async () => {
+    while (nextChunk < chunks.length) {
+      const mine = chunks[nextChunk++] as Prepared[];
+      for (const [id, response] of await runChunk(client, mine)) results.set(id, response);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
+  return prepared.map((p) => results.get(p.id) as BatchResponse);
+}
+
+/** The body of a successful inner response, or the gateway error for a failed one. */
+export function batchBody(request: BatchRequest, response: BatchResponse): unknown {
+  if (response.status >= 200 && response.status < 300) return response.body;
+  throw toGraphError({
+    method: request.method,
+    url: request.url,
+    status: response.status,
+    body: response.body,
+    header: (name) => response.headers[name.toLowerCase()],
+    retryAfterMs: retryAfterMs((name) => response.headers[name]),
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Starts the whole app on one port. Local mode mounts the embedded Graph-compatible service at
+ * /graph/v1.0 and points the same gateway at it over HTTP (the production code path, only
+ * the base URL and token differ), seeding the fictional organisation on first start.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import express from 'express';
+import { seedLocalOrganisation } from '../demo/seed.js';
+import { demoSiteId } from '../demo/organisation.js';
+import { clientCredentialsAuth, createGraphClient, localDevAuth } from '../graph/index.js';
+import { createLocalGraph, type LocalGraph } from '../local-graph/index.js';
+import type { Logger } from '../logger.js';
+import { getPack } from '../policy/packs.js';
+import { createApp } from './app.js';
+import type { ServerConfig } from './config.js';
+import { createGraphServices } from './graph-services.js';
+import type { AppServices } from './services.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: AppServices;
+  localGraph?: LocalGraph;
+  close(): Promise<void>;
+}
+
+function listen(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+  });
+}
+
+function portOf(server: Server, fallback: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : fallback;
+}
+
+export async function startServer(config: ServerConfig, logger: Logger, options: { now?: () => Date } = {}): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const outer = express();
+  outer.disable('x-powered-by');
+  let localGraph: LocalGraph | undefined;
+  if (config.mode === 'local') {
+    const graph = createLocalGraph({ dataDir: join(config.dataDir, 'graph') });
+    outer.use('/graph/v1.0', graph.router);
+    outer.use('/graph/_admin', graph.adminRouter);
+    localGraph = graph;
+  }
+  const server = await listen(outer, config.PORT, config.host);
+  const port = portOf(server, config.PORT);
+  const pack = getPack(config.SUPERVISION_ORG);
+  const appUrl = config.mode === 'local' ? `http://localhost:${port}` : `https://${config.APP_DOMAIN}`;
+  const client =
+    config.mode === 'local'
+      ? createGraphClient({ baseUrl: `http://127.0.0.1:${port}/graph/v1.0`, auth: localDevAuth('supervision-app') })
+      : createGraphClient({
+          baseUrl: 'https://graph.microsoft.com/v1.0',
+          auth: clientCredentialsAuth({ tenantId: config.TENANT_ID, clientId: config.CLIENT_ID, ...(config.CLIENT_SECRET ? { clientSecret: config.CLIENT_SECRET } : {}) }),
+        });
+  const services = createGraphServices({ client, siteId: config.mode === 'local' ? demoSiteId : config.SHAREPOINT_SITE_ID, pack, appUrl, ...(options.now ? { now: options.now } : {}) });
+  if (localGraph?.isEmpty()) {
+    const seeded = await seedLocalOrganisation(localGraph, services);
+    logger.info('local.seeded', { org: pack.id, people: seeded.people, staff: seeded.staff, cases: seeded.cases });
+  }
+  outer.use(createApp({ config, services, logger }));
+  return {
+    url: appUrl,
+    port,
+    services,
+    ...(localGraph ? { localGraph } : {}),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          localGraph?.close();
+          resolve();
+        });
+      }),
+  };
+}
