@@ -84,7 +84,8 @@ function chunk(prepared: Prepared[]): Prepared[][] {
     parent.set(id, root);
     return root;
   };
-  for (const p of prepared) for (const dependency of p.request.dependsOn ?? []) parent.set(find(p.id), find(dependency));
+  // Only dependencies still to run tie requests together (a retry round drops finished ones).
+  for (const p of prepared) for (const dependency of p.request.dependsOn ?? []) if (parent.has(dependency)) parent.set(find(p.id), find(dependency));
   const groups = new Map<string, Prepared[]>();
   for (const p of prepared) {
     const root = find(p.id);
@@ -129,67 +130,69 @@ function lowerHeaders(headers: Record<string, unknown> | undefined): Record<stri
   return out;
 }
 
-async function runChunk(client: GraphClient, chunk: Prepared[]): Promise<Map<string, BatchResponse>> {
-  const results = new Map<string, BatchResponse>();
-  const byId = new Map(chunk.map((p) => [p.id, p]));
-  let pending = chunk;
-  for (let round = 0; ; round++) {
-    const pendingIds = new Set(pending.map((p) => p.id));
-    const requests = pending.map((p) => wire(p, pendingIds));
-    const answer = await client.request({ method: 'POST', path: '/$batch', body: { requests } });
-    const { responses } = parseResponse(batchAnswerSchema, answer.body, 'POST /$batch');
-    for (const r of responses) {
-      if (!pendingIds.has(r.id)) continue;
-      results.set(r.id, { id: r.id, status: r.status, headers: lowerHeaders(r.headers), body: r.body, attempts: round + 1 });
-    }
-    const missing = pending.filter((p) => !results.has(p.id) || (results.get(p.id) as BatchResponse).attempts !== round + 1);
-    if (missing.length > 0) throw new SupervisionError('UPSTREAM', `Graph $batch answer lacked ${missing.length} of ${pending.length} responses`);
+/** Sends one batch and records each inner answer as attempt `round + 1`. */
+async function sendChunk(client: GraphClient, chunk: Prepared[], round: number, results: Map<string, BatchResponse>): Promise<void> {
+  const chunkIds = new Set(chunk.map((p) => p.id));
+  const requests = chunk.map((p) => wire(p, chunkIds));
+  const answer = await client.request({ method: 'POST', path: '/$batch', body: { requests } });
+  const { responses } = parseResponse(batchAnswerSchema, answer.body, 'POST /$batch');
+  for (const r of responses) {
+    if (!chunkIds.has(r.id)) continue;
+    results.set(r.id, { id: r.id, status: r.status, headers: lowerHeaders(r.headers), body: r.body, attempts: round + 1 });
+  }
+  const missing = chunk.filter((p) => (results.get(p.id)?.attempts ?? 0) !== round + 1);
+  if (missing.length > 0) throw new SupervisionError('UPSTREAM', `Graph $batch answer lacked ${missing.length} of ${chunk.length} responses`);
+}
 
-    const retry = new Set<string>();
+/** Requests of this round to send again: throttled or unavailable ones that are safe to resend, and what waited on them (424). */
+function toRetry(pending: readonly Prepared[], results: Map<string, BatchResponse>): Set<string> {
+  const retry = new Set<string>();
+  for (const p of pending) {
+    const r = results.get(p.id) as BatchResponse;
+    if (r.status === 429 || (isRetryableStatus(r.status) && isReplaySafe(p.request.method, p.url, p.request.body))) retry.add(p.id);
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
     for (const p of pending) {
-      const r = results.get(p.id) as BatchResponse;
-      if (isRetryableStatus(r.status) && isReplaySafe(p.request.method, p.url, p.request.body)) retry.add(p.id);
-    }
-    // A 424 means "not run because a dependency failed"; it runs again if that dependency does.
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const p of pending) {
-        if (retry.has(p.id) || (results.get(p.id) as BatchResponse).status !== 424) continue;
-        if ((p.request.dependsOn ?? []).some((d) => retry.has(d))) {
-          retry.add(p.id);
-          grew = true;
-        }
+      if (retry.has(p.id) || (results.get(p.id) as BatchResponse).status !== 424) continue;
+      if ((p.request.dependsOn ?? []).some((d) => retry.has(d))) {
+        retry.add(p.id);
+        grew = true;
       }
     }
-    if (retry.size === 0 || round >= client.retry.maxRetries) return results;
-    const asked = [...retry].map((id) => retryAfterMs((name) => (results.get(id) as BatchResponse).headers[name])).filter((w): w is number => w !== undefined);
-    const wait = asked.length > 0 ? Math.max(...asked) : backoffMs(round, client.retry);
-    if (wait > client.retry.maxDelayMs) return results;
-    await client.retry.sleep(wait);
-    pending = [...retry].map((id) => byId.get(id) as Prepared).sort((a, b) => a.index - b.index);
   }
+  return retry;
 }
 
 /**
  * Runs any number of requests through `$batch`, 20 per batch, retrying only failed inner
- * requests, and returns one response per request in request order. Failures that are not
- * retryable (or still failing when retries run out) are returned, not thrown: see
- * `batchBody` to turn one into the gateway's error.
+ * requests, and returns one response per request in request order. Retries go in rounds:
+ * the failures of every batch of a round are packed together into as few new batches as
+ * possible, so 10% throttling costs about 10% more requests, not one extra request per batch.
+ * Failures that are not retryable (or still failing when retries run out) are returned, not
+ * thrown: see `batchBody` to turn one into the gateway's error.
  */
 export async function runBatch(client: GraphClient, requests: readonly BatchRequest[], options: RunBatchOptions = {}): Promise<BatchResponse[]> {
   if (requests.length === 0) return [];
   const prepared = prepare(client, requests);
-  const chunks = chunk(prepared);
   const results = new Map<string, BatchResponse>();
   const parallel = Math.max(1, options.parallel ?? 4);
-  let nextChunk = 0;
-  const worker = async () => {
-    while (nextChunk < chunks.length) {
-      const mine = chunks[nextChunk++] as Prepared[];
-      for (const [id, response] of await runChunk(client, mine)) results.set(id, response);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
+  let pending = prepared;
+  for (let round = 0; ; round++) {
+    const chunks = chunk(pending);
+    let nextChunk = 0;
+    const worker = async () => {
+      while (nextChunk < chunks.length) await sendChunk(client, chunks[nextChunk++] as Prepared[], round, results);
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
+    const retry = toRetry(pending, results);
+    if (retry.size === 0 || round >= client.retry.maxRetries) break;
+    const asked = [...retry].map((id) => retryAfterMs((name) => (results.get(id) as BatchResponse).headers[name])).filter((w): w is number => w !== undefined);
+    const wait = asked.length > 0 ? Math.max(...asked) : backoffMs(round, client.retry);
+    if (wait > client.retry.maxDelayMs) break;
+    await client.retry.sleep(wait);
+    pending = pending.filter((p) => retry.has(p.id));
+  }
   return prepared.map((p) => results.get(p.id) as BatchResponse);
 }
 

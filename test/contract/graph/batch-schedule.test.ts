@@ -64,10 +64,11 @@ describe('runBatch', () => {
     const batches = batchesSent(fake.sent);
     expect(batches.every((b) => b.length <= 20)).toBe(true);
     expect(batches.slice(0, 3).map((b) => b.length).sort((a, b) => a - b)).toEqual([5, 20, 20]);
-    const retries = batches.slice(3).map((b) => b.map((q) => q.id));
-    expect(retries.sort()).toEqual([['22'], ['3', '7', '15'], ['41']].sort());
+    // Every batch's failures go out together in one new batch, not one retry per batch.
+    const retries = batches.slice(3).map((b) => b.map((q) => q.id).sort());
+    expect(retries).toEqual([['15', '22', '3', '41', '7']]);
     // The longest inner Retry-After of a round is what that round waits.
-    expect(sleeps.sort((a, b) => a - b)).toEqual([50, 50, 200]);
+    expect(sleeps).toEqual([200]);
   });
 
   it('keeps dependsOn chains in one batch, retries a 424 with its throttled dependency, and drops dependencies that already succeeded', async () => {
@@ -100,16 +101,27 @@ describe('runBatch', () => {
     ]);
   });
 
-  it('never re-sends a throttled inner POST that could duplicate (no transactionId) and surfaces it as GraphThrottledError', async () => {
+  it('never re-sends an inner POST that may have run (503, no transactionId) and surfaces it as GraphThrottledError', async () => {
     const { client, fake } = harness((r) => ({
       status: 200,
-      body: { responses: innerOf(r).map((q) => ({ id: q.id, status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'TooManyRequests', message: 'x' } } })) },
+      body: { responses: innerOf(r).map((q) => ({ id: q.id, status: 503, headers: { 'Retry-After': '1' }, body: { error: { code: 'serviceNotAvailable', message: 'x' } } })) },
     }));
     const request: BatchRequest = { method: 'POST', url: '/sites/s/lists/l/items', body: { fields: { Title: 'x' } } };
     const [result] = await runBatch(client, [request]);
     expect(fake.sent).toHaveLength(1);
-    expect(result?.status).toBe(429);
+    expect(result?.status).toBe(503);
     expect(() => batchBody(request, result as never)).toThrow(GraphThrottledError);
+  });
+
+  it('re-sends an inner POST refused with 429: Graph did not process it', async () => {
+    let calls = 0;
+    const { client, fake } = harness((r) => ({
+      status: 200,
+      body: { responses: innerOf(r).map((q) => (++calls === 1 ? { id: q.id, status: 429, headers: { 'Retry-After': '0.01' }, body: { error: { code: 'TooManyRequests', message: 'x' } } } : { id: q.id, status: 201, body: { id: '9' } })) },
+    }));
+    const [result] = await runBatch(client, [{ method: 'POST', url: '/sites/s/lists/l/items', body: { fields: { Title: 'x' } } }]);
+    expect(fake.sent).toHaveLength(2);
+    expect(result?.status).toBe(201);
   });
 
   it('packs linked requests together and refuses a dependsOn chain longer than one batch', async () => {
