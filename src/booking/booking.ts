@@ -163,6 +163,9 @@ export async function prepareBooking(deps: BookingDeps, request: BookingRequest)
 
 export interface MeetingToCreate {
   key: string;
+  /** The plan stream it books (`one-to-one`, `group` ...) and the kind of its sessions. */
+  stream: string;
+  kind: CompiledSeries['kind'];
   organizer: string;
   transactionId: string;
   meeting: NewMeeting;
@@ -192,6 +195,8 @@ export function meetingsOf(prepared: Prepared): MeetingToCreate[] {
     const organizer = organizerOf(series);
     meetings.push({
       key: series.key,
+      stream: series.stream,
+      kind: series.kind,
       organizer,
       transactionId: transactionIdFor(`${scheduleId}/${series.key}`),
       meeting: { ...base(series, series.firstDate), attendees: attendeesOf(series, organizer), recurrence: series.recurrence },
@@ -201,6 +206,8 @@ export function meetingsOf(prepared: Prepared): MeetingToCreate[] {
     const organizer = organizerOf(single);
     meetings.push({
       key: single.key,
+      stream: single.stream,
+      kind: single.kind,
       organizer,
       transactionId: transactionIdFor(`${scheduleId}/${single.key}`),
       meeting: { ...base(single, single.date), attendees: attendeesOf(single, organizer) },

@@ -7,7 +7,7 @@
 import { toCivil } from '../calendar/civil.js';
 import { londonDayOf } from '../calendar/london.js';
 import { SupervisionError, isSupervisionError } from '../errors.js';
-import { completeBooking, meetingsOf, prepareBooking, scheduleIdFor, type BookingDeps } from './booking.js';
+import { completeBooking, meetingsOf, prepareBooking, scheduleIdFor, transactionIdFor, type BookingDeps, type MeetingToCreate } from './booking.js';
 
 export interface TeamBookingRequest {
   org: string;
@@ -22,6 +22,8 @@ export interface TeamBookingResult {
   supervisor: string;
   people: { supervisee: string; role: string; series: number; singles: number; status: 'booked' | 'already-booked' | 'failed'; error?: string }[];
   meetingsCreated: number;
+  /** Group supervision series booked once for the whole team. */
+  groupSeries: number;
 }
 
 export async function bookTeam(deps: BookingDeps, request: TeamBookingRequest, progress: (done: number, total: number) => void = () => {}): Promise<TeamBookingResult> {
@@ -29,7 +31,7 @@ export async function bookTeam(deps: BookingDeps, request: TeamBookingRequest, p
   if (!supervisor) throw new SupervisionError('NOT_FOUND', `supervisor: no user "${request.supervisor}" in the directory`, { field: 'supervisor' });
   const reports = await deps.directory.directReports(supervisor.id);
   const today = toCivil(londonDayOf(deps.now().getTime()));
-  const result: TeamBookingResult = { supervisor: supervisor.id, people: [], meetingsCreated: 0 };
+  const result: TeamBookingResult = { supervisor: supervisor.id, people: [], meetingsCreated: 0, groupSeries: 0 };
   const pending: { prepared: Awaited<ReturnType<typeof prepareBooking>>; role: string; supervisee: string }[] = [];
 
   for (const report of reports) {
@@ -61,19 +63,38 @@ export async function bookTeam(deps: BookingDeps, request: TeamBookingRequest, p
     }
   }
 
-  // All meetings of the team in one stream of $batch requests: 20 creates per HTTP request.
+  // Group supervision is one meeting series for the whole team, not one per supervisee: the
+  // first supervisee's group stream stands for the team, with everyone in it as attendees.
   const all = pending.map((person) => ({ person, meetings: meetingsOf(person.prepared) }));
-  const flat = all.flatMap(({ meetings }) => meetings);
+  const isTeamGroup = (m: MeetingToCreate) => m.stream !== 'one-to-one' && m.kind === 'group';
+  const groupAttendees = [...new Set(all.filter(({ meetings }) => meetings.some(isTeamGroup)).map(({ person }) => person.prepared.superviseeId))];
+  const lead = all.find(({ meetings }) => meetings.some(isTeamGroup));
+  const teamGroup: MeetingToCreate[] = (lead?.meetings.filter(isTeamGroup) ?? []).map((m) => ({
+    ...m,
+    transactionId: transactionIdFor(`team-group/${request.org}/${supervisor.id}/${m.key}/${m.meeting.start}`),
+    meeting: { ...m.meeting, attendees: groupAttendees.filter((id) => id !== m.organizer) },
+  }));
+  const individual = all.map(({ person, meetings }) => ({ person, meetings: meetings.filter((m) => !isTeamGroup(m)), ownGroup: meetings.filter(isTeamGroup) }));
+
+  // Every meeting of the team in one stream of $batch requests: 20 creates per HTTP request.
+  const flat = [...teamGroup, ...individual.flatMap(({ meetings }) => meetings)];
   const ids = await deps.calendar.createMeetings(flat.map((m) => ({ organizer: m.organizer, meeting: m.meeting, transactionId: m.transactionId })));
   result.meetingsCreated = ids.length;
-  let offset = 0;
+  const groupIds = new Map(teamGroup.map((m, i) => [m.key, { id: ids[i]!.id, organizer: m.organizer }]));
+  result.groupSeries = teamGroup.length;
+  let offset = teamGroup.length;
   let done = 0;
-  for (const { person, meetings } of all) {
+  for (const { person, meetings, ownGroup } of individual) {
     const created = new Map(meetings.map((m, i) => [m.key, { id: ids[offset + i]!.id, organizer: m.organizer }]));
     offset += meetings.length;
+    // The supervisee's schedule points at the team's group series, in order, under its own keys.
+    ownGroup.forEach((m, j) => {
+      const shared = teamGroup[j] && groupIds.get(teamGroup[j].key);
+      if (shared) created.set(m.key, shared);
+    });
     const booked = await completeBooking(deps, person.prepared, created);
     result.people.push({ supervisee: person.supervisee, role: person.role, series: booked.series.length, singles: booked.singles.length, status: 'booked' });
-    progress(++done, all.length);
+    progress(++done, individual.length);
   }
   return result;
 }
