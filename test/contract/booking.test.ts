@@ -111,6 +111,19 @@ describe('booking a phased ASYE plan (Dudley: weekly 6 weeks, fortnightly to 6 m
   });
 });
 
+describe('alternating supervisors (Dudley students: on-site supervisor and practice educator)', () => {
+  it('books two series a fortnight apart, one organised by each supervisor', async () => {
+    const student = organisation.staff.find((s) => s.role === 'student')!;
+    const studentUser = organisation.users.find((u) => u.id === student.userId)!;
+    const educator = organisation.users.filter((u) => u.jobTitle === 'Team Manager')[2]!;
+    const base = { org: 'dudley', role: 'student', supervisor: teamManager.id, supervisee: studentUser.id, start: asOf, time: '14:00', bookedBy: teamManager.id, appUrl: 'http://localhost:3978' };
+    await expect(book(servicesFor(server), base)).rejects.toThrow(/alternateSupervisors\.practice-educator/);
+    const result = await book(servicesFor(server), { ...base, alternateSupervisors: { 'practice-educator': educator.userPrincipalName } });
+    expect(result.series.map((s) => s.organizer).sort()).toEqual([educator.id, teamManager.id].sort());
+    expect(result.series.every((s) => s.pattern.interval === 2)).toBe(true);
+  });
+});
+
 describe('booking a team through $batch, under throttling and after a crash', () => {
   const otherManager = organisation.users.filter((u) => u.jobTitle === 'Team Manager')[1]!;
 

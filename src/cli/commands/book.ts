@@ -17,6 +17,8 @@ const bookOptions = {
   weekday: { type: 'string' },
   time: { type: 'string' },
   teams: { type: 'boolean' },
+  alternate: { type: 'string', multiple: true },
+  location: { type: 'string' },
   'graph-url': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -32,6 +34,8 @@ const bookArgs = z.object({
   weekday: weekdayOption.optional(),
   time: timeOption.optional(),
   teams: z.boolean().optional(),
+  alternate: z.array(z.string().regex(/^[a-z0-9-]+=\S+$/, { message: 'must be slot=upn, e.g. practice-educator=pe@example.org' })).optional(),
+  location: z.string().max(200).optional(),
   'graph-url': z.url({ message: 'must be a URL ending in /v1.0' }).optional(),
   json: z.boolean().optional(),
 });
@@ -52,7 +56,7 @@ export const bookCommand: Command = {
   path: ['book'],
   summary: "book a supervisee's plan as recurring meetings in the supervisor's Outlook calendar (or --team: all direct reports)",
   usage:
-    'supervision book --org <id> --role <id> --supervisor <upn> --supervisee <upn> --start YYYY-MM-DD [--until …] [--weekday …] [--time HH:mm] [--teams] [--graph-url URL] [--json]\n  supervision book --org <id> --team <supervisor upn> [--graph-url URL] [--json]',
+    'supervision book --org <id> --role <id> --supervisor <upn> --supervisee <upn> --start YYYY-MM-DD [--until …] [--weekday …] [--time HH:mm] [--teams] [--location …] [--alternate slot=upn] [--graph-url URL] [--json]\n  supervision book --org <id> --team <supervisor upn> [--graph-url URL] [--json]',
   async run(args, io) {
     const { values } = parseOptions(args, bookOptions, bookArgs);
     const services = await cliServices(io, values.org, values['graph-url']);
@@ -79,6 +83,8 @@ export const bookCommand: Command = {
         ...(values.weekday ? { weekday: values.weekday } : {}),
         ...(values.time ? { time: values.time } : {}),
         teamsMeeting: values.teams ?? false,
+        ...(values.location ? { location: values.location } : {}),
+        ...(values.alternate ? { alternateSupervisors: Object.fromEntries(values.alternate.map((pair) => pair.split('=', 2) as [string, string])) } : {}),
         bookedBy: values.supervisor!,
         appUrl: services.appUrl,
       });
