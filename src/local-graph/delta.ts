@@ -5,7 +5,7 @@
  * → fingerprint), so the next round is a diff and nothing depends on change logs.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { responseZone, timeWindow } from './calendar.js';
+import { responseZone, timeWindow } from './calendar-common.js';
 import type { MailboxContext } from './context.js';
 import { GraphError } from './errors.js';
 import { instancesOf, renderInstance, sortInstances } from './event-model.js';

@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import type { RequestContext, MailboxContext } from './context.js';
-import { param } from './context.js';
 import { directoryNotFound, GraphError } from './errors.js';
 import type { DirectoryUser } from './index.js';
 import { evaluateFilter, FilterSyntaxError, parseFilter } from './odata-filter.js';
@@ -58,12 +57,6 @@ function renderUser(ctx: RequestContext, user: StoredUser, typed = false): Recor
   const select = selectList(ctx.request) ?? defaultUserProperties;
   const body = project(userJson(user), select, ['id']);
   return typed ? { '@odata.type': '#microsoft.graph.user', ...body } : body;
-}
-
-export function findDirectoryUser(ctx: RequestContext, key: string): StoredUser {
-  const user = ctx.store.findUser(key);
-  if (!user) throw directoryNotFound(key);
-  return user;
 }
 
 function userFilter(ctx: RequestContext): ((user: StoredUser) => boolean) | undefined {
@@ -180,8 +173,4 @@ export function updateMailboxSettings(ctx: MailboxContext): GraphResponse {
   const user: StoredUser = { ...ctx.user, mailboxSettings: next };
   ctx.store.putUser(user);
   return jsonResponse(200, settingsJson({ ...ctx, user }));
-}
-
-export function directoryUserParam(ctx: RequestContext): string {
-  return param(ctx, 'user');
 }

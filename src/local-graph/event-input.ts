@@ -7,7 +7,7 @@ import { GraphError, propertyValidation, timeZoneNotSupported } from './errors.j
 import { showAsValues, type EventTime, type ItemBody } from './event-model.js';
 import { parseBody } from './protocol.js';
 import { validateRecurrence, type PatternedRecurrence } from './recurrence.js';
-import { instantToLocal, localToInstant, parseGraphDateTime, resolveTimeZone, utcZone } from './time-zones.js';
+import { localToInstant, parseGraphDateTime, resolveTimeZone, utcZone } from './time-zones.js';
 
 const dateTimeTimeZoneSchema = z.object({ dateTime: z.string(), timeZone: z.string().nullish() });
 const emailAddressSchema = z.object({ address: z.string().min(1), name: z.string().nullish() });
@@ -90,9 +90,4 @@ export function checkRecurrence(input: unknown, start: EventTime): PatternedRecu
   const check = validateRecurrence(input, { startDate: start.local.slice(0, 10), timeZone: start.zone });
   if (!check.ok) throw new GraphError(400, check.code, check.message);
   return check.recurrence;
-}
-
-/** The date of an instant in a zone (for moving a series' range.startDate with its start). */
-export function localDate(instant: number, iana: string): string {
-  return instantToLocal(instant, iana).slice(0, 10);
 }

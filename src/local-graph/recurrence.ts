@@ -67,7 +67,11 @@ const MS_PER_DAY = 86_400_000;
 // Civil dates as day numbers (days since 1970-01-01), so date arithmetic never meets DST.
 
 function toDay(date: CivilDate): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY;
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999, and Graph writes
+  // unused dates as "0001-01-01", which clients echo back on PATCH.
+  const d = new Date(0);
+  d.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  return d.getTime() / MS_PER_DAY;
 }
 
 function toCivil(day: number): CivilDate {

@@ -4,7 +4,8 @@
  * by fault injection, then dispatched, with any failure turned into a Graph error body.
  */
 import { randomUUID } from 'node:crypto';
-import { cancelEvent, calendarView, createEvent, deleteEvent, getCalendar, getEvent, listCalendars, listEvents, listInstances, respondToEvent, updateEvent } from './calendar.js';
+import { calendarView, createEvent, getCalendar, getEvent, listCalendars, listEvents, listInstances } from './calendar.js';
+import { cancelEvent, deleteEvent, respondToEvent, updateEvent } from './event-changes.js';
 import type { MailboxContext, RequestContext, ServiceState } from './context.js';
 import { calendarViewDelta } from './delta.js';
 import { getMailboxSettings, getManager, getUser, listDirectReports, listUsers, updateMailboxSettings } from './directory.js';

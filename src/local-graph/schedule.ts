@@ -5,7 +5,7 @@
  * working hours from its mailboxSettings. An unknown address yields an entry with an error.
  */
 import { z } from 'zod';
-import { responseZone } from './calendar.js';
+import { responseZone } from './calendar-common.js';
 import type { MailboxContext } from './context.js';
 import { GraphError } from './errors.js';
 import { eventTime } from './event-input.js';

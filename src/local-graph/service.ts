@@ -149,6 +149,7 @@ export async function startLocalGraphServer(options: LocalGraphOptions & { port?
   app.use('/graph/_admin', graph.adminRouter);
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(options.port ?? 0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
+    s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -101,6 +101,32 @@ describe('recurring series', () => {
     expect(bobView.body.value[0]).toMatchObject({ type: 'exception', subject: 'Moved supervision', isOrganizer: false });
   });
 
+  it('accepts its own recurrence echoed back, and moving the series drops its exceptions', async () => {
+    const series = await createSeries({ type: 'noEnd' });
+    expect(series.recurrence?.range).toMatchObject({ type: 'noEnd', endDate: '0001-01-01', numberOfOccurrences: 0 });
+    const echoed = await g.call<GraphEvent>('PATCH', `${ann}/events/${series.id}`, { body: { subject: 'Renamed series', recurrence: series.recurrence } });
+    expect(echoed.status).toBe(200);
+
+    const [first] = await instances(ann, series.id, '2025-03-01T00:00:00Z', '2025-03-20T00:00:00Z');
+    await g.call('PATCH', `${ann}/events/${first?.id}`, { body: { subject: 'One-off' } });
+    const moved = await g.call<GraphEvent>('PATCH', `${ann}/events/${series.id}`, { body: { start: at('2025-03-18T09:00:00'), end: at('2025-03-18T10:00:00') } });
+    expect(moved.status).toBe(200);
+    expect(moved.body.recurrence?.range).toMatchObject({ startDate: '2025-03-18' });
+    // Still a Monday pattern, so the first occurrence after Tuesday 18 March is Monday 24 March.
+    const after = await instances(ann, series.id, '2025-03-01T00:00:00Z', '2025-03-26T00:00:00Z');
+    expect(after.map((e) => [e.type, e.subject, e.start.dateTime])).toEqual([['occurrence', 'Renamed series', '2025-03-24T09:00:00.0000000']]);
+  });
+
+  it('serves the same events under /calendar/events and /calendars/{id}/events', async () => {
+    const created = await g.call<GraphEvent>('POST', `${ann}/calendar/events`, { body: meeting() });
+    expect(created.status).toBe(201);
+    const calendar = await g.call<{ id: string; canEdit: boolean }>('GET', `${ann}/calendar`);
+    const listed = await g.call<Collection<GraphEvent>>('GET', `${ann}/calendars/${calendar.body.id}/events`);
+    expect(listed.body.value.map((e) => e.id)).toEqual([created.body.id]);
+    const view = await g.call<Collection<GraphEvent>>('GET', `${ann}/calendar/calendarView?startDateTime=2025-06-02T00:00:00Z&endDateTime=2025-06-03T00:00:00Z`);
+    expect(view.body.value).toHaveLength(1);
+  });
+
   it('refuses to move an occurrence onto the day of the next one', async () => {
     const series = await createSeries({ type: 'numbered', numberOfOccurrences: 3 });
     const [first] = await instances(ann, series.id, '2025-03-01T00:00:00Z', '2025-05-01T00:00:00Z');
