@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 const pureCore = ['src/policy/**', 'src/calendar/**', 'src/schedule/**', 'src/compliance/**', 'src/records/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'manifest/build/**', 'test-results/**', 'devTools/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.scratch/**', 'manifest/build/**', 'test-results/**', 'devTools/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

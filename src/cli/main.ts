@@ -2,11 +2,12 @@ import { isSupervisionError } from '../errors.js';
 import { bookCommand, provisionCommand } from './commands/book.js';
 import { complianceCommand } from './commands/compliance.js';
 import { planCommand } from './commands/plan.js';
+import { promptsCommand } from './commands/prompts.js';
 import { policiesList, policiesSchema, policiesValidate } from './commands/policies.js';
 import { roles } from './commands/roles.js';
 import type { CliIo, Command } from './io.js';
 
-export const commands: Command[] = [policiesValidate, policiesSchema, policiesList, roles, planCommand, complianceCommand, bookCommand, provisionCommand];
+export const commands: Command[] = [policiesValidate, policiesSchema, policiesList, roles, planCommand, complianceCommand, bookCommand, provisionCommand, promptsCommand];
 
 function help(): string {
   return ['usage: supervision <command> [options]', '', ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n');

@@ -445,6 +445,16 @@ class StreamPlanner {
       if (late === undefined || !this.take(window, late, 'moved', next)) return;
       next += step;
     }
+    // The next pattern date falls past the phase's end, but an earlier move left the rule
+    // needing one more session before the phase ends: a bridge keeps the gap.
+    const prev = this.prev;
+    if (prev !== null) {
+      const due = this.deadline();
+      if (due < end && due <= this.settings.untilDay && next > due) {
+        const bridge = this.lastAvailableWeekday(prev + 1, due) ?? this.lastAvailable(prev + 1, due);
+        if (bridge !== undefined) this.take(window, bridge, 'bridge');
+      }
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
+import { mountBot } from '../../bot/agent.js';
 import { seedLocalOrganisation } from '../demo/seed.js';
 import { demoSiteId } from '../demo/organisation.js';
 import { clientCredentialsAuth, createGraphClient, localDevAuth } from '../graph/index.js';
@@ -64,19 +65,21 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
     const seeded = await seedLocalOrganisation(localGraph, services);
     logger.info('local.seeded', { org: pack.id, people: seeded.people, staff: seeded.staff, cases: seeded.cases });
   }
+  // The bot answers /api/messages before the API router (which owns the rest of /api).
+  const bot = mountBot(outer, services, config, { logger });
   outer.use(createApp({ config, services, logger }));
   return {
     url: appUrl,
     port,
     services,
     ...(localGraph ? { localGraph } : {}),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await bot.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => {
-          localGraph?.close();
-          resolve();
-        });
-      }),
+        server.close(() => resolve());
+      });
+      localGraph?.close();
+    },
   };
 }

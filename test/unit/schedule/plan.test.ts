@@ -46,6 +46,14 @@ describe('planner: phased cadence (weekly for 6 weeks, fortnightly to month 6, m
 });
 
 describe('planner: bank holidays and leave', () => {
+  it('adds a bridge when New Year moves the last fortnightly session earlier and the next pattern date is past the phase end', () => {
+    // Found by the property test: Wednesday pattern, 1 January 2025 moved to 31 December; the
+    // fortnightly phase ends 15 January, so without a bridge the gap would be 15 days.
+    const result = plan(pack, 'asye', '2024-07-15', { weekday: 'wed' });
+    expect(planViolations(pack, result, { weekday: 'wed' })).toEqual([]);
+    expect(result.sessions.find((s) => s.date === '2025-01-08')?.placement).toBe('bridge');
+  });
+
   it('moves a weekly session off Easter Monday to the working day before and adds a bridge so no gap exceeds a week', () => {
     const p = plan(pack, 'asye', '2026-03-02', { weekday: 'mon' });
     const easter = p.sessions.filter((s) => s.date >= '2026-03-30' && s.date <= '2026-04-13');

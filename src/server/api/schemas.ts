@@ -1,0 +1,528 @@
+/**
+ * The API's request and response shapes. The server validates every request and response
+ * against these, the OpenAPI document is generated from them, and the tab imports their types:
+ * one definition, three uses.
+ */
+import { z } from 'zod';
+import { civilDateSchema } from '../../compliance/input.js';
+import { findingKinds } from '../../compliance/findings.js';
+import { errorCodes } from '../../errors.js';
+import { frequencySchema } from '../../policy/schema.js';
+import { caseReferenceSchema } from '../../records/case-reference.js';
+import {
+  actionSchema,
+  agreementSchema,
+  cancellationSchema,
+  caseDiscussionSchema,
+  caseloadEntrySchema,
+  prepResponseSchema,
+  recordActionSchema,
+  recordCaseSchema,
+  scheduleSchema,
+  sessionRecordSchema,
+  userIdSchema,
+} from '../../records/models.js';
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time in the form HH:mm' });
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri']);
+const instant = z.string();
+const version = z.string().min(1).describe('The version the record was read at (its ETag); a newer version in the list is a 409 CONFLICT.');
+
+export const errorResponseSchema = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.enum([...(Object.keys(errorCodes) as (keyof typeof errorCodes)[]), 'INTERNAL']),
+      message: z.string(),
+      field: z.string().optional(),
+      choices: z.array(z.string()).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+export const idParams = z.strictObject({ id: userIdSchema.describe('Directory user id of the supervisee.') });
+export const recordParams = z.strictObject({ recordId: z.string().min(1) });
+export const agreementParams = z.strictObject({ agreementId: z.string().min(1) });
+export const actionParams = z.strictObject({ actionId: z.string().min(1) });
+
+const sourceView = z.strictObject({
+  ref: z.string().describe('"file § section", or "product default".'),
+  text: z.string().describe('The policy\'s own words for the rule.'),
+});
+export type SourceView = z.infer<typeof sourceView>;
+
+export const personSchema = z
+  .strictObject({ id: z.string(), displayName: z.string(), mail: z.string(), jobTitle: z.string().optional(), department: z.string().optional() })
+  .meta({ id: 'Person' });
+export type PersonView = z.infer<typeof personSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Identity
+
+export const meSchema = z
+  .strictObject({
+    id: z.string(),
+    displayName: z.string(),
+    mail: z.string(),
+    jobTitle: z.string().optional(),
+    mode: z.enum(['local', 'tenant']),
+    org: z.strictObject({ id: z.string(), name: z.string() }),
+    supervises: z.number().int().describe('How many supervisees this person supervises.'),
+    supervised: z.boolean().describe('This person is a supervisee (has a supervisor).'),
+    manages: z.boolean().describe('Line manager of other supervisors.'),
+    serviceManager: z.boolean(),
+  })
+  .meta({ id: 'Me' });
+export type Me = z.infer<typeof meSchema>;
+
+export const devPeopleSchema = z.array(personSchema);
+
+export const policySummarySchema = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    caseCategories: z.array(z.strictObject({ id: z.string(), label: z.string() })),
+    caseDirection: z.strictObject({ within: z.string().nullable(), urgentWithin: z.string().nullable(), system: z.string(), source: z.strictObject({ ref: z.string(), text: z.string() }) }),
+    informalSupervision: z.string().nullable(),
+  })
+  .meta({ id: 'PolicySummary' });
+export type PolicySummary = z.infer<typeof policySummarySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Team
+
+export const sessionStatusSchema = z.enum(['on-track', 'due-soon', 'overdue']);
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+export const teamMemberSchema = z
+  .strictObject({
+    person: personSchema,
+    role: z.string(),
+    roleLabel: z.string(),
+    team: z.string(),
+    start: civilDateSchema,
+    cadence: z.string().describe('The cadence in words, phases included.'),
+    lastHeld: civilDateSchema.nullable(),
+    nextDue: civilDateSchema.nullable(),
+    nextBooked: civilDateSchema.nullable(),
+    booked: z.boolean(),
+    status: sessionStatusSchema,
+    why: z.strictObject({ subject: z.string(), ruleId: z.string(), source: sourceView }),
+    agreement: z.strictObject({ state: z.enum(['none', 'draft', 'awaiting-supervisee', 'signed', 'review-due', 'late']), due: civilDateSchema.nullable() }),
+    unsignedRecords: z.number().int(),
+    overdueActions: z.number().int(),
+    caseDiscussionsDue: z.number().int(),
+  })
+  .meta({ id: 'TeamMember' });
+export type TeamMember = z.infer<typeof teamMemberSchema>;
+
+export const teamQuerySchema = z.strictObject({ supervisorId: userIdSchema.optional() });
+export const teamSchema = z.strictObject({ asOf: civilDateSchema, supervisor: personSchema, members: z.array(teamMemberSchema) }).meta({ id: 'Team' });
+export type Team = z.infer<typeof teamSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Planning and booking
+
+export const planQuerySchema = z.strictObject({
+  start: civilDateSchema.optional(),
+  until: civilDateSchema.optional(),
+  weekday: weekday.optional(),
+  time: time.optional(),
+});
+
+export const planViewSchema = z
+  .strictObject({
+    supervisee: personSchema,
+    org: z.string(),
+    role: z.string(),
+    roleLabel: z.string(),
+    start: civilDateSchema,
+    until: civilDateSchema,
+    weekday,
+    time,
+    cadence: z.string(),
+    phases: z.array(
+      z.strictObject({ stream: z.string(), label: z.string(), from: civilDateSchema, until: civilDateSchema.nullable(), frequency: z.string(), ruleId: z.string(), source: sourceView }),
+    ),
+    sessions: z.array(
+      z.strictObject({
+        date: civilDateSchema,
+        start: z.string(),
+        durationMinutes: z.number().int(),
+        kind: z.enum(['individual', 'group']),
+        phase: z.string(),
+        ruleId: z.string(),
+        placement: z.string(),
+        movedFrom: civilDateSchema.optional(),
+      }),
+    ),
+    warnings: z.array(z.strictObject({ code: z.string(), message: z.string(), source: sourceView.optional() })),
+    booked: z.boolean(),
+  })
+  .meta({ id: 'PlanView' });
+export type PlanView = z.infer<typeof planViewSchema>;
+
+export const slotsQuerySchema = z.strictObject({
+  from: civilDateSchema.optional(),
+  days: z.coerce.number().int().min(1).max(14).default(5),
+});
+export const slotsSchema = z
+  .strictObject({
+    durationMinutes: z.number().int(),
+    workingHours: z.strictObject({ start: time, end: time }),
+    days: z.array(z.strictObject({ date: civilDateSchema, times: z.array(time) })),
+  })
+  .meta({ id: 'FreeSlots' });
+export type FreeSlots = z.infer<typeof slotsSchema>;
+
+export const bookRequestSchema = z
+  .strictObject({
+    superviseeId: userIdSchema,
+    start: civilDateSchema.optional().describe('Start of the supervisory relationship; default: the staff record\'s start.'),
+    until: civilDateSchema.optional(),
+    weekday: weekday.optional(),
+    time: time.optional(),
+    teamsMeeting: z.boolean().optional(),
+    location: z.string().max(200).optional(),
+  })
+  .meta({ id: 'BookRequest' });
+export type BookRequest = z.infer<typeof bookRequestSchema>;
+
+export const occurrenceSchema = z
+  .strictObject({
+    id: z.string().describe('Outlook occurrence (or event) id; `record:<id>` for a session recorded without a booking.'),
+    scheduleId: z.string().optional(),
+    seriesKey: z.string().optional(),
+    organizerId: z.string(),
+    originalDate: civilDateSchema,
+    date: civilDateSchema,
+    time: z.string().optional(),
+    durationMinutes: z.number().int().optional(),
+    kind: z.enum(['individual', 'group', 'informal']),
+    ruleId: z.string().optional(),
+    status: z.enum(['planned', 'held', 'cancelled']),
+    cancellation: z.strictObject({ reason: z.string().optional(), rearrangedTo: civilDateSchema.optional(), cancelledAt: instant }).optional(),
+    rebookBy: civilDateSchema.optional().describe('Latest date a cancelled session may be rearranged to under the pack.'),
+    recordId: z.string().optional(),
+    recordStatus: z.enum(['draft', 'finalised', 'acknowledged', 'disputed']).optional(),
+  })
+  .meta({ id: 'Occurrence' });
+export type OccurrenceView = z.infer<typeof occurrenceSchema>;
+
+export const cancellationPolicySchema = z.strictObject({
+  reasonRequired: z.boolean(),
+  permittedReasons: z.array(z.string()).optional(),
+  window: z.string().describe('When a cancelled session must be rearranged, in words.'),
+  source: sourceView,
+});
+
+export const occurrencesSchema = z
+  .strictObject({
+    supervisee: personSchema,
+    schedules: z.array(scheduleSchema),
+    occurrences: z.array(occurrenceSchema),
+    cancellationPolicy: cancellationPolicySchema,
+  })
+  .meta({ id: 'Occurrences' });
+export type Occurrences = z.infer<typeof occurrencesSchema>;
+
+export const bookingResponseSchema = z
+  .strictObject({
+    scheduleId: z.string(),
+    weekday,
+    time,
+    series: z.number().int(),
+    singles: z.number().int(),
+    occurrences: z.array(occurrenceSchema),
+    moved: z.array(z.strictObject({ from: civilDateSchema, to: civilDateSchema, reason: z.string() })),
+    warnings: z.array(z.string()),
+    unchanged: z.boolean(),
+  })
+  .meta({ id: 'Booking' });
+export type BookingResponse = z.infer<typeof bookingResponseSchema>;
+
+export const rescheduleRequestSchema = z.strictObject({ scheduleId: z.string().min(1), occurrenceId: z.string().min(1), date: civilDateSchema, time });
+export const seriesRescheduleRequestSchema = z.strictObject({ scheduleId: z.string().min(1), from: civilDateSchema, weekday, time });
+export const seriesRescheduleSchema = z.strictObject({
+  moved: z.number().int(),
+  skipped: z.array(z.strictObject({ date: civilDateSchema, reason: z.string() })),
+  warnings: z.array(z.string()),
+  occurrences: z.array(occurrenceSchema),
+});
+export const cancelRequestSchema = z.strictObject({
+  scheduleId: z.string().min(1).optional(),
+  occurrenceId: z.string().min(1),
+  reason: z.string().trim().max(1000).optional(),
+  rebook: z.strictObject({ date: civilDateSchema, time }).optional(),
+});
+export const cancelResponseSchema = z.strictObject({
+  cancellation: cancellationSchema,
+  rebooked: z.strictObject({ eventId: z.string(), date: civilDateSchema, time }).optional(),
+  occurrences: z.array(occurrenceSchema),
+});
+export type CancelResponse = z.infer<typeof cancelResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Templates shared by agreements and records
+
+const fieldView = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  type: z.enum(['text', 'long-text', 'date', 'yes-no', 'number', 'choice', 'case-reference']),
+  hint: z.string().optional(),
+  required: z.boolean().optional(),
+  choices: z.array(z.string()).optional(),
+});
+export const templateViewSchema = z
+  .strictObject({
+    id: z.string(),
+    label: z.string(),
+    sections: z.array(z.strictObject({ id: z.string(), label: z.string(), hint: z.string().optional(), fields: z.array(fieldView).optional(), repeatsPerCase: z.boolean().optional() })),
+    includesActions: z.boolean(),
+    includesCases: z.boolean(),
+    source: sourceView,
+  })
+  .meta({ id: 'Template' });
+export type TemplateView = z.infer<typeof templateViewSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Agreements
+
+export const frequencyChoiceSchema = z.strictObject({ frequency: frequencySchema, label: z.string() });
+export const agreementViewSchema = z
+  .strictObject({
+    supervisee: personSchema,
+    supervisor: personSchema,
+    capacity: z.enum(['supervisee', 'supervisor', 'line-manager', 'service-manager']),
+    template: templateViewSchema,
+    policy: z.strictObject({
+      cadence: z.string(),
+      phases: z.array(z.strictObject({ label: z.string(), frequency: z.string(), source: sourceView })),
+      minutes: z.number().int(),
+      minutesSource: sourceView,
+      frequencyChoices: z.array(frequencyChoiceSchema).describe('Frequencies at least as strict as every phase of the policy.'),
+      mutuallyAgreed: z.string().optional(),
+    }),
+    due: civilDateSchema,
+    dueText: z.string(),
+    dueSource: sourceView,
+    review: z.strictObject({ text: z.string(), source: sourceView }),
+    agreement: z.strictObject({ record: agreementSchema, version: z.string() }).nullable(),
+  })
+  .meta({ id: 'AgreementView' });
+export type AgreementView = z.infer<typeof agreementViewSchema>;
+
+const answers = z.record(z.string().max(200), z.string().max(8000));
+export const agreementDraftSchema = z.strictObject({
+  answers,
+  agreedFrequency: frequencySchema.optional(),
+  agreedMinutes: z.number().int().positive().max(480).optional(),
+});
+export const agreementUpdateSchema = agreementDraftSchema.extend({ version });
+export const versionBodySchema = z.strictObject({ version });
+
+// ---------------------------------------------------------------------------------------------
+// Session records
+
+export const recordCreateSchema = z.strictObject({
+  kind: z.enum(['individual', 'group', 'informal']),
+  sessionDate: civilDateSchema,
+  sessionStart: time.optional(),
+  eventId: z.string().min(1).optional(),
+});
+
+export const recordSummarySchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(['individual', 'group', 'informal']),
+  sessionDate: civilDateSchema,
+  status: z.enum(['draft', 'finalised', 'acknowledged', 'disputed']),
+  updatedAt: instant,
+  finalisedAt: instant.optional(),
+});
+export type RecordSummary = z.infer<typeof recordSummarySchema>;
+
+export const recordViewSchema = z
+  .strictObject({
+    record: sessionRecordSchema,
+    version: z.string(),
+    capacity: z.enum(['supervisee', 'supervisor', 'line-manager', 'service-manager']),
+    supervisee: personSchema,
+    supervisor: personSchema,
+    template: templateViewSchema,
+    caseCategories: z.array(z.strictObject({ id: z.string(), label: z.string() })),
+    caseload: z.array(z.strictObject({ ref: z.string(), category: z.string() })),
+    caseDirection: z.strictObject({
+      within: z.string().nullable(),
+      urgentWithin: z.string().nullable(),
+      system: z.string(),
+      source: sourceView,
+      deadlines: z.array(z.strictObject({ ref: z.string(), due: instant.nullable(), recorded: z.boolean(), late: z.boolean() })),
+    }),
+    deadlines: z.array(z.strictObject({ what: z.string(), due: instant, met: z.boolean().nullable(), source: sourceView })),
+    gap: z.strictObject({ lastHeld: civilDateSchema.nullable(), allowedBy: civilDateSchema.nullable(), late: z.boolean(), rule: z.string() }),
+    groupQuestion: z.boolean().describe('The pack runs group supervision: ask whether the supervisee attended since the last one-to-one.'),
+    openActions: z.array(actionSchema).describe('Open actions from earlier records, carried into the agenda.'),
+  })
+  .meta({ id: 'RecordView' });
+export type RecordView = z.infer<typeof recordViewSchema>;
+
+export const recordDraftSchema = z.strictObject({
+  version,
+  sessionDate: civilDateSchema.optional(),
+  agenda: z.string().max(8000).optional(),
+  sections: z.record(z.string().max(200), z.string().max(20000)),
+  cases: z.array(recordCaseSchema).max(200),
+  actions: z.array(recordActionSchema).max(100),
+  gapReason: z.string().max(2000).optional(),
+  groupSinceLast: z.strictObject({ attended: z.boolean(), whyNot: z.string().max(2000).optional() }).optional(),
+});
+export type RecordDraft = z.infer<typeof recordDraftSchema>;
+
+export const acknowledgeSchema = z.strictObject({ version, comment: z.string().trim().max(4000).optional() });
+export const disputeSchema = z.strictObject({ version, comment: z.string().trim().min(1, { message: 'say what you disagree with' }).max(4000) });
+export const caseDirectionSchema = z.strictObject({ version, ref: caseReferenceSchema, recorded: z.boolean() });
+
+export const informalRequestSchema = z.strictObject({
+  date: civilDateSchema,
+  time: time.optional(),
+  summary: z.string().trim().min(1, { message: 'say what was discussed and what changed' }).max(8000),
+  planChanged: z.boolean(),
+  cases: z.array(z.strictObject({ ref: caseReferenceSchema, category: z.string().min(1), urgent: z.boolean().optional() })).max(50),
+});
+export const groupRequestSchema = z.strictObject({
+  date: civilDateSchema,
+  time: time.optional(),
+  attendees: z.array(userIdSchema).min(1, { message: 'choose at least one attendee' }).max(50),
+  notes: z.string().max(20000),
+  cases: z.array(z.strictObject({ ref: caseReferenceSchema, category: z.string().min(1) })).max(50).default([]),
+});
+export const groupResponseSchema = z.strictObject({ records: z.array(z.strictObject({ id: z.string(), superviseeId: z.string() })) });
+
+// ---------------------------------------------------------------------------------------------
+// Per supervisee lists
+
+export const recordListSchema = z.array(recordSummarySchema);
+export const actionListSchema = z.array(actionSchema.extend({ overdue: z.boolean() }));
+export const actionDoneSchema = z.strictObject({ done: z.boolean() });
+export const casesSchema = z.strictObject({ caseload: z.array(caseloadEntrySchema), discussions: z.array(caseDiscussionSchema) });
+export const cancellationListSchema = z.array(cancellationSchema);
+export const agreementListSchema = z.array(agreementSchema);
+
+// ---------------------------------------------------------------------------------------------
+// Preparation and the supervisee's view
+
+const questionView = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  type: z.enum(['text', 'long-text', 'yes-no', 'date', 'choice']),
+  required: z.boolean(),
+  choices: z.array(z.string()).optional(),
+  source: sourceView,
+});
+export const prepQuerySchema = z.strictObject({ sessionDate: civilDateSchema.optional() });
+export const prepViewSchema = z
+  .strictObject({
+    sessionDate: civilDateSchema.nullable(),
+    eventId: z.string().optional(),
+    questions: z.array(questionView),
+    perCase: z.array(questionView),
+    caseload: z.array(z.strictObject({ ref: z.string(), category: z.string() })),
+    response: z.strictObject({ record: prepResponseSchema, version: z.string() }).nullable(),
+  })
+  .meta({ id: 'PrepView' });
+export type PrepView = z.infer<typeof prepViewSchema>;
+export const prepSaveSchema = z.strictObject({
+  sessionDate: civilDateSchema,
+  eventId: z.string().optional(),
+  answers: z.record(z.string().max(200), z.string().max(4000)),
+  perCase: z.array(z.strictObject({ ref: caseReferenceSchema, answers: z.record(z.string().max(200), z.string().max(4000)) })).max(50).default([]),
+  version: z.string().optional(),
+});
+
+export const mySupervisionSchema = z
+  .strictObject({
+    supervised: z.boolean(),
+    me: personSchema,
+    supervisor: personSchema.nullable(),
+    roleLabel: z.string().nullable(),
+    cadence: z.string().nullable(),
+    nextSession: occurrenceSchema.nullable(),
+    nextDue: civilDateSchema.nullable(),
+    prepSubmitted: z.boolean(),
+    toAcknowledge: z.array(recordSummarySchema),
+    actions: actionListSchema,
+    agreement: z.strictObject({ id: z.string(), status: z.enum(['draft', 'awaiting-supervisee', 'signed']), awaitingMe: z.boolean() }).nullable(),
+    records: z.array(recordSummarySchema),
+  })
+  .meta({ id: 'MySupervision' });
+export type MySupervision = z.infer<typeof mySupervisionSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Compliance
+
+export const findingKindSchema = z.enum(findingKinds);
+export const complianceQuerySchema = z.strictObject({
+  team: z.string().max(200).optional(),
+  months: z.coerce.number().int().min(1).max(24).default(6),
+});
+export const monthRateSchema = z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/), due: z.number().int(), onTime: z.number().int(), rate: z.number().nullable() });
+export type MonthRate = z.infer<typeof monthRateSchema>;
+export const findingViewSchema = z.strictObject({
+  person: z.string(),
+  kind: findingKindSchema,
+  subject: z.string(),
+  due: z.string(),
+  overdueBy: z.number(),
+  severity: z.enum(['low', 'medium', 'high']),
+  ruleId: z.string(),
+  source: sourceView,
+  breach: z.boolean(),
+});
+export type FindingView = z.infer<typeof findingViewSchema>;
+
+export const complianceSchema = z
+  .strictObject({
+    asOf: civilDateSchema,
+    teams: z.array(z.strictObject({ team: z.string(), people: z.number().int(), onTrack: z.number().int(), onTrackRate: z.number() })),
+    overdueByKind: z.array(z.strictObject({ kind: findingKindSchema, label: z.string(), count: z.number().int() })),
+    monthly: z.array(monthRateSchema),
+    people: z.array(
+      z.strictObject({
+        person: personSchema,
+        team: z.string(),
+        roleLabel: z.string(),
+        status: sessionStatusSchema,
+        breaches: z.number().int(),
+        onTimeRate: z.number().nullable(),
+        lastHeld: civilDateSchema.nullable(),
+        nextDue: civilDateSchema.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'Compliance' });
+export type Compliance = z.infer<typeof complianceSchema>;
+
+export const personComplianceSchema = z
+  .strictObject({
+    asOf: civilDateSchema,
+    person: personSchema,
+    roleLabel: z.string(),
+    team: z.string(),
+    status: sessionStatusSchema,
+    findings: z.array(findingViewSchema),
+    sessions: z.array(
+      z.strictObject({
+        date: civilDateSchema,
+        kind: z.enum(['individual', 'group', 'informal']),
+        status: z.enum(['planned', 'held', 'cancelled']),
+        onTime: z.boolean().nullable(),
+        dueBy: civilDateSchema.nullable(),
+        recordStatus: z.enum(['draft', 'finalised', 'acknowledged', 'disputed']).nullable(),
+      }),
+    ),
+    monthly: z.array(monthRateSchema),
+  })
+  .meta({ id: 'PersonCompliance' });
+export type PersonCompliance = z.infer<typeof personComplianceSchema>;
+
+export const csvSchema = z.string().describe('RFC 4180 CSV, one row per finding.');
