@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
@@ -114,6 +114,35 @@ export function createApp(context: AppContext): SupervisionApp {
     }
     res.set('Cache-Control', 'no-cache');
     res.sendFile(indexHtml);
+  });
+
+  // The Outlook add-in's task pane (the manifest's runtime page), built next to the tab. Its
+  // CSP also allows Office.js from Microsoft's CDN; the page learns the mode and, hosted, the
+  // app registration for MSAL nested app authentication from a meta tag.
+  const taskpaneHtml = join(tabDir, 'outlook', 'taskpane.html');
+  const paneConfig = JSON.stringify(config.mode === 'tenant' ? { mode: 'tenant', clientId: config.CLIENT_ID, appDomain: config.APP_DOMAIN } : { mode: 'local' });
+  const paneMeta = `<meta name="supervision-config" content="${paneConfig.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}" />`;
+  app.get('/outlook/taskpane.html', (_req, res) => {
+    if (!existsSync(taskpaneHtml)) {
+      res.status(503).type('html').send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Schedule supervision</title></head><body><main><h1>Schedule supervision</h1><p>The task pane has not been built yet: run <code>npm run build</code>, then reload.</p></main></body></html>');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache');
+    res.set(
+      'Content-Security-Policy',
+      [
+        "default-src 'self'",
+        "script-src 'self' https://appsforoffice.microsoft.com",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data: https://res-1.cdn.office.net https://static2.sharepointonline.com",
+        "connect-src 'self' https://login.microsoftonline.com",
+        `frame-ancestors ${frameAncestors.join(' ')}`,
+        "base-uri 'self'",
+        "object-src 'none'",
+      ].join('; '),
+    );
+    res.type('html').send(readFileSync(taskpaneHtml, 'utf8').replace(/<meta name="?supervision-config"?[^>]*>/, paneMeta));
   });
   return app;
 }
