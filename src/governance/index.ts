@@ -1,0 +1,5 @@
+export { auditAccess, auditEntrySchema, isThirdParty, MemoryAuditLog, SqliteAuditLog, type AuditEntry, type AuditLog, type AuditQuery } from './audit-log.js';
+export { auditPeriod, auditRhythm, drawSample, type AuditRhythm, type Sampleable } from './audit-sampling.js';
+export { personLists, recordDate, recordsOfPerson, type HeldRecord, type PersonColumn } from './person-records.js';
+export { applyRetention, retentionReport, type ApplyOptions, type RetentionItem, type RetentionReport, type RetentionSubject } from './retention.js';
+export { buildExport, escapeHtml, exportSubjectAccess, renderExportHtml, type SubjectAccessExport } from './subject-access.js';

@@ -1,0 +1,164 @@
+/**
+ * Outlook-side change detection against the embedded Graph-compatible service over HTTP: a
+ * booked occurrence cancelled in Outlook and another moved there become exactly one
+ * Cancellation each, however many times sync runs, and a fresh round (new window) neither
+ * loses nor duplicates them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { book } from '../../src/booking/booking.js';
+import { demoOrganisation, demoSiteId } from '../../src/demo/organisation.js';
+import type { GraphEvent } from '../../src/graph/calendar.js';
+import { GraphCalendar, createGraphClient, localDevAuth } from '../../src/graph/index.js';
+import { startLocalGraphServer, type RunningLocalGraph } from '../../src/local-graph/index.js';
+import { getPack } from '../../src/policy/packs.js';
+import { createGraphServices } from '../../src/server/graph-services.js';
+import type { AppServices } from '../../src/server/services.js';
+import { SqliteSyncStateStore, cancellationIdFor, detectChanges, syncCalendars, type SyncDeps } from '../../src/sync/index.js';
+
+const pack = getPack('dudley');
+const asOf = '2027-01-04';
+const organisation = demoOrganisation(pack, asOf);
+const teamManager = organisation.users.find((u) => u.jobTitle === 'Team Manager')!;
+const asye = organisation.staff.find((s) => s.role === 'asye')!;
+const now = () => new Date('2027-01-04T09:00:00Z');
+const window = { from: new Date('2027-01-04T00:00:00Z'), to: new Date('2028-01-04T00:00:00Z') };
+
+let dataDir: string;
+let server: RunningLocalGraph;
+let services: AppServices;
+let calendar: GraphCalendar;
+let store: SqliteSyncStateStore;
+
+function deps(): SyncDeps {
+  return { calendar, records: services.records, store, now };
+}
+
+async function cancellations() {
+  return (await services.records.where('cancellations', 'supervisorId', teamManager.id)).map((c) => c.record);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'sync-contract-'));
+  server = await startLocalGraphServer({ dataDir });
+  server.graph.ensureSite({ id: demoSiteId, displayName: 'Supervision' });
+  for (const user of organisation.users) server.graph.upsertUser(user);
+  const client = createGraphClient({ baseUrl: server.url, auth: localDevAuth('sync-test'), retry: { maxRetries: 10, maxDelayMs: 200, baseDelayMs: 5 } });
+  services = createGraphServices({ client, siteId: demoSiteId, pack, appUrl: 'http://localhost:3978', now });
+  calendar = new GraphCalendar(client);
+  store = new SqliteSyncStateStore(join(dataDir, 'sync.sqlite'));
+  await services.records.provision();
+  for (const staff of organisation.staff) await services.records.create('staff', staff);
+  await book(services, { org: 'dudley', role: 'asye', supervisor: teamManager.id, supervisee: asye.userId, start: asOf, weekday: 'tue', time: '10:00', bookedBy: teamManager.id, appUrl: 'http://localhost:3978' });
+});
+
+afterAll(async () => {
+  store?.close();
+  await server?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('calendar sync against the embedded service', () => {
+  let cancelledId = '';
+  let movedId = '';
+  let seriesId = '';
+
+  it('records nothing on the first round of an untouched calendar', async () => {
+    const report = await syncCalendars(deps(), { supervisors: [teamManager.id], window });
+    expect(report.failed).toEqual([]);
+    expect(report.mailboxes[0]).toMatchObject({ fullRound: true, cancelled: 0, moved: 0 });
+    expect(await cancellations()).toEqual([]);
+  });
+
+  it('turns one cancelled and one moved occurrence into exactly one Cancellation each, however often it runs', async () => {
+    const schedule = (await services.records.where('schedules', 'superviseeId', asye.userId))[0]!.record;
+    seriesId = schedule.series[0]!.eventId;
+    const instances = await calendar.listInstances(teamManager.id, seriesId, window.from, window.to);
+    expect(instances.length).toBeGreaterThanOrEqual(3);
+    const [, toCancel, toMove] = instances;
+    cancelledId = toCancel!.id;
+    movedId = toMove!.id;
+    await calendar.cancelEvent(teamManager.id, cancelledId, 'Off sick');
+    // One day later, same time (the occurrence is a Tuesday 10:00 London = 10:00 UTC in January).
+    const movedDate = new Date(Date.parse(toMove!.originalStart!) + 86_400_000).toISOString().slice(0, 10);
+    await calendar.patchEvent(teamManager.id, movedId, { start: { dateTime: `${movedDate}T10:00:00`, timeZone: 'UTC' }, end: { dateTime: `${movedDate}T11:00:00`, timeZone: 'UTC' } });
+
+    const first = await syncCalendars(deps(), { supervisors: [teamManager.id], window });
+    expect(first.mailboxes[0]).toMatchObject({ fullRound: false, cancelled: 1, moved: 1, recorded: 2 });
+    const second = await syncCalendars(deps(), { supervisors: [teamManager.id], window });
+    expect(second.mailboxes[0]).toMatchObject({ fullRound: false, recorded: 0 });
+
+    const found = await cancellations();
+    expect(found).toHaveLength(2);
+    const byOrigin = Object.fromEntries(found.map((c) => [c.origin, c]));
+    expect(byOrigin['outlook-cancelled']).toMatchObject({ id: cancellationIdFor(seriesId, new Date(Date.parse(toCancel!.originalStart!)).toISOString()), superviseeId: asye.userId, supervisorId: teamManager.id, originalDate: toCancel!.originalStart!.slice(0, 10) });
+    expect(byOrigin['outlook-cancelled']!.reason).toBeUndefined();
+    expect(byOrigin['outlook-moved']).toMatchObject({ originalDate: toMove!.originalStart!.slice(0, 10), rearrangedTo: movedDate });
+  });
+
+  it('a fresh round over a new window keeps exactly those two records', async () => {
+    const shifted = { from: new Date('2027-01-03T00:00:00Z'), to: window.to };
+    const report = await syncCalendars(deps(), { supervisors: [teamManager.id], window: shifted });
+    expect(report.mailboxes[0]).toMatchObject({ fullRound: true, recorded: 0 });
+    expect(await cancellations()).toHaveLength(2);
+  });
+
+  it('keeps the sync state across a restart of the store', async () => {
+    store.close();
+    store = new SqliteSyncStateStore(join(dataDir, 'sync.sqlite'));
+    const report = await syncCalendars(deps(), { supervisors: [teamManager.id], window: { from: new Date('2027-01-03T00:00:00Z'), to: window.to } });
+    expect(report.mailboxes[0]).toMatchObject({ fullRound: false, cancelled: 0, moved: 0, recorded: 0 });
+    expect(await cancellations()).toHaveLength(2);
+  });
+});
+
+describe('detectChanges (pure)', () => {
+  const from = Date.parse('2027-01-01T00:00:00Z');
+  const to = Date.parse('2028-01-01T00:00:00Z');
+  const booked = new Set(['master-1']);
+  const seen = {
+    'occ-a': { bookedId: 'master-1', originalStart: '2027-02-02T10:00:00.000Z', start: '2027-02-02T10:00:00.000Z' },
+    'occ-b': { bookedId: 'master-1', originalStart: '2027-02-09T10:00:00.000Z', start: '2027-02-09T10:00:00.000Z' },
+  };
+  const occurrence = (id: string, original: string, start: string, extra: Partial<GraphEvent> = {}): GraphEvent => ({
+    id,
+    type: 'occurrence',
+    seriesMasterId: 'master-1',
+    originalStart: original,
+    start: { dateTime: start, timeZone: 'UTC' },
+    ...extra,
+  });
+
+  it('ignores removals it never saw and events of series nobody booked', () => {
+    const result = detectChanges({ answer: { events: [{ ...occurrence('x', '2027-03-02T10:00:00Z', '2027-03-03T10:00:00'), seriesMasterId: 'someone-else' }], removedIds: ['unknown'] }, seen, fullRound: false, from, to, booked });
+    expect(result.changes).toEqual([]);
+  });
+
+  it('an isCancelled occurrence is cancelled; a start away from the original start is a move', () => {
+    const result = detectChanges({
+      answer: { events: [occurrence('occ-a', '2027-02-02T10:00:00Z', '2027-02-02T10:00:00', { isCancelled: true }), occurrence('occ-b', '2027-02-09T10:00:00Z', '2027-02-10T14:00:00')], removedIds: [] },
+      seen,
+      fullRound: false,
+      from,
+      to,
+      booked,
+    });
+    expect(result.changes.map((c) => [c.kind, c.eventId])).toEqual([
+      ['cancelled', 'occ-a'],
+      ['moved', 'occ-b'],
+    ]);
+  });
+
+  it('in a full round, an occurrence seen before and not listed now was removed', () => {
+    const result = detectChanges({ answer: { events: [occurrence('occ-b', '2027-02-09T10:00:00Z', '2027-02-09T10:00:00')], removedIds: [] }, seen, fullRound: true, from, to, booked });
+    expect(result.changes).toEqual([{ kind: 'cancelled', bookedId: 'master-1', eventId: 'occ-a', originalStart: '2027-02-02T10:00:00.000Z' }]);
+    expect(Object.keys(result.seen)).toEqual(['occ-b']);
+  });
+
+  it('a removal of an occurrence that had moved out of the window is not a cancellation', () => {
+    const moved = { 'occ-c': { bookedId: 'master-1', originalStart: '2027-12-28T10:00:00.000Z', start: '2028-01-05T10:00:00.000Z' } };
+    expect(detectChanges({ answer: { events: [], removedIds: ['occ-c'] }, seen: moved, fullRound: false, from, to, booked }).changes).toEqual([]);
+  });
+});
