@@ -10,13 +10,13 @@ import express from 'express';
 import { mountBot } from '../../bot/agent.js';
 import { seedLocalOrganisation } from '../demo/seed.js';
 import { demoSiteId } from '../demo/organisation.js';
-import { clientCredentialsAuth, createGraphClient, localDevAuth } from '../graph/index.js';
+import { clientCredentialsAuth, createConfidentialClient, createGraphClient, localDevAuth } from '../graph/index.js';
 import { createLocalGraph, type LocalGraph } from '../local-graph/index.js';
 import type { Logger } from '../logger.js';
 import { getPack } from '../policy/packs.js';
 import { createApp } from './app.js';
 import type { ServerConfig } from './config.js';
-import { createGraphServices } from './graph-services.js';
+import { createGraphServices, withOnBehalfOf } from './graph-services.js';
 import type { AppServices } from './services.js';
 
 export interface RunningServer {
@@ -53,14 +53,19 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
   const port = portOf(server, config.PORT);
   const pack = getPack(config.SUPERVISION_ORG);
   const appUrl = config.mode === 'local' ? `http://localhost:${port}` : `https://${config.APP_DOMAIN}`;
-  const client =
-    config.mode === 'local'
-      ? createGraphClient({ baseUrl: `http://127.0.0.1:${port}/graph/v1.0`, auth: localDevAuth('supervision-app') })
-      : createGraphClient({
-          baseUrl: 'https://graph.microsoft.com/v1.0',
-          auth: clientCredentialsAuth({ tenantId: config.TENANT_ID, clientId: config.CLIENT_ID, ...(config.CLIENT_SECRET ? { clientSecret: config.CLIENT_SECRET } : {}) }),
-        });
-  const services = createGraphServices({ client, siteId: config.mode === 'local' ? demoSiteId : config.SHAREPOINT_SITE_ID, pack, appUrl, ...(options.now ? { now: options.now } : {}) });
+  let services: AppServices;
+  if (config.mode === 'local') {
+    const client = createGraphClient({ baseUrl: `http://127.0.0.1:${port}/graph/v1.0`, auth: localDevAuth('supervision-app') });
+    services = createGraphServices({ client, siteId: demoSiteId, pack, appUrl, ...(options.now ? { now: options.now } : {}) });
+  } else {
+    // One confidential client for the process: app-only tokens (records over Sites.Selected,
+    // the bot, identity look-ups) and OBO tokens for the tab user's own calendar share its cache.
+    const msal = createConfidentialClient({ tenantId: config.TENANT_ID, clientId: config.CLIENT_ID, ...(config.CLIENT_SECRET ? { clientSecret: config.CLIENT_SECRET } : {}), logger });
+    const baseUrl = 'https://graph.microsoft.com/v1.0';
+    const client = createGraphClient({ baseUrl, auth: clientCredentialsAuth(msal) });
+    const appOnly = createGraphServices({ client, siteId: config.SHAREPOINT_SITE_ID, pack, appUrl, ...(options.now ? { now: options.now } : {}) });
+    services = withOnBehalfOf(appOnly, { source: msal, baseUrl });
+  }
   if (localGraph?.isEmpty()) {
     const seeded = await seedLocalOrganisation(localGraph, services);
     logger.info('local.seeded', { org: pack.id, people: seeded.people, staff: seeded.staff, cases: seeded.cases });

@@ -9,7 +9,8 @@ import { toCivil, toDay, type CivilDate } from '../calendar/civil.js';
 import { instantToLondon, londonToInstant, londonWindowsTimeZone } from '../calendar/london.js';
 import type { CalendarPort, NewMeeting, Occurrence } from '../booking/ports.js';
 import { segment } from '../graph/client.js';
-import { GraphCalendar, GraphConflictError, GraphLists, equalsFilter, type GraphClient } from '../graph/index.js';
+import { GraphCalendar, GraphConflictError, GraphLists, createGraphClient, equalsFilter, type GraphClient } from '../graph/index.js';
+import { onBehalfOfAuth, type ConfidentialTokenSource } from '../graph/auth.js';
 import { RecordsRepository, conflict, type FieldEquals, type ListItem, type ListPort } from '../records/repository.js';
 import type { ColumnDefinition } from '../records/lists.js';
 import type { BusyInterval } from '../schedule/slots.js';
@@ -231,3 +232,59 @@ export function createGraphServices(options: GraphServicesOptions): AppServices 
   };
 }
 
+
+/**
+ * Services that can act on behalf of a signed-in user: `forUser(ssoToken)` answers the same
+ * AppServices with calendar and directory calls made with a delegated (OBO) token for that
+ * user. Records stay on the base services' app-only client on purpose: SharePoint lists are
+ * reached with Sites.Selected, granted to the app for the one site, never to users.
+ */
+export interface DelegatingServices extends AppServices {
+  forUser(ssoToken: string): AppServices;
+}
+
+export function isDelegating(services: AppServices): services is DelegatingServices {
+  return typeof (services as Partial<DelegatingServices>).forUser === 'function';
+}
+
+export interface OnBehalfOfServicesOptions {
+  /** One shared confidential client per process (its cache holds the OBO tokens). */
+  source: ConfidentialTokenSource;
+  baseUrl?: string;
+  scopes?: string[];
+  fetchImpl?: typeof fetch;
+  /** Consent retry seam for tests. */
+  consentRetries?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** How many users' services to keep; the oldest are dropped first. */
+  maxUsers?: number;
+}
+
+/** Adds `forUser` to app-only services: per-token services memoised (LRU) on one MSAL client. */
+export function withOnBehalfOf(base: AppServices, options: OnBehalfOfServicesOptions): DelegatingServices {
+  const memo = new Map<string, AppServices>();
+  const max = options.maxUsers ?? 500;
+  const forUser = (ssoToken: string): AppServices => {
+    const cached = memo.get(ssoToken);
+    if (cached) {
+      memo.delete(ssoToken);
+      memo.set(ssoToken, cached);
+      return cached;
+    }
+    const client = createGraphClient({
+      baseUrl: options.baseUrl ?? 'https://graph.microsoft.com/v1.0',
+      auth: onBehalfOfAuth(options.source, ssoToken, {
+        ...(options.scopes ? { scopes: options.scopes } : {}),
+        ...(options.consentRetries !== undefined ? { consentRetries: options.consentRetries } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+      }),
+      ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
+    });
+    // Calendar (free/busy, booking, rescheduling) and directory: as the user. Records: app-only.
+    const services: AppServices = { ...base, calendar: new GraphCalendarPort(client), directory: new GraphDirectory(client) };
+    memo.set(ssoToken, services);
+    if (memo.size > max) memo.delete(memo.keys().next().value as string);
+    return services;
+  };
+  return { ...base, forUser };
+}

@@ -110,3 +110,7 @@ process.stdout.write(`peak RSS: ${Math.round(peakRss / 1024 / 1024)} MiB\n`);
 const { benchBooking } = await import('./booking.js');
 process.stdout.write(`${await benchBooking({}, 'no faults')}\n`);
 process.stdout.write(`${await benchBooking({ throttleRate: 0.1, retryAfterSeconds: 0.01, seed: 42 }, '10% 429s')}\n`);
+
+const { benchMyTeam, benchTabSize } = await import('./tab.js');
+process.stdout.write(`${benchTabSize()}\n`);
+process.stdout.write(`${await benchMyTeam()}\n`);

@@ -8,6 +8,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { isSupervisionError } from '../../errors.js';
+import { GraphConsentRequiredError } from '../../graph/auth.js';
 import type { Logger } from '../../logger.js';
 import { formatPath } from '../../policy/validate.js';
 import { errorResponseSchema, type ErrorResponse } from './schemas.js';
@@ -99,6 +100,10 @@ function invalid(error: z.ZodError, prefix: string): ApiError {
 /** The one error shape, from anything a handler throws. */
 export function toErrorResponse(error: unknown, logger: Logger, operationId = 'unknown'): { status: number; body: ErrorResponse } {
   if (error instanceof ApiError) return { status: error.status, body: error.body };
+  if (error instanceof GraphConsentRequiredError) {
+    // The tab catches this code and asks the user to consent (then retries).
+    return { status: 403, body: { error: { code: 'CONSENT_REQUIRED', message: 'Supervision for Teams needs your permission to use your calendar. Approve the consent prompt, then try again.' } } };
+  }
   if (isSupervisionError(error)) {
     const body: ErrorResponse = { error: { code: error.code, message: error.message } };
     if (error.field !== undefined) body.error.field = error.field;

@@ -40,6 +40,13 @@ export interface TokenVerifierOptions {
   scope?: string;
 }
 
+const bearerTokens = new WeakMap<Identity, string>();
+
+/** The validated bearer token an identity was established from (tenant mode), for OBO. */
+export function bearerTokenOf(identity: Identity): string | undefined {
+  return bearerTokens.get(identity);
+}
+
 const entraKeysUrl = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
 
 function unauthenticated(message: string): SupervisionError {
@@ -115,7 +122,9 @@ export function identityMiddleware(options: IdentityOptions) {
         const claims = await verify(match[1]!);
         const person = await services.directory.person(claims.oid);
         if (!person) throw new SupervisionError('FORBIDDEN', 'You are not in the organisation\'s directory.');
-        res.locals.identity = { id: person.id, displayName: person.displayName, mail: person.mail, jobTitle: person.jobTitle, managerId: person.managerId, via: 'token' } satisfies Identity;
+        const identity: Identity = { id: person.id, displayName: person.displayName, mail: person.mail, jobTitle: person.jobTitle, managerId: person.managerId, via: 'token' };
+        bearerTokens.set(identity, match[1]!);
+        res.locals.identity = identity;
       } else if (devUser && devIdentityAllowed(config, req)) {
         const person = await services.directory.person(devUser.trim());
         if (!person) throw unauthenticated(`x-dev-user: nobody "${devUser}" in the directory; choose someone in the identity picker.`);

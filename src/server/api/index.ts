@@ -9,7 +9,8 @@ import type { ServerConfig } from '../config.js';
 import type { AppServices } from '../services.js';
 import type { ApiDeps } from './deps.js';
 import { ApiBuilder, errorMiddleware } from './http.js';
-import { devIdentityAllowed, identityMiddleware, type TokenVerifier } from './identity.js';
+import { bearerTokenOf, devIdentityAllowed, identityMiddleware, type Identity, type TokenVerifier } from './identity.js';
+import { isDelegating } from '../graph-services.js';
 import { agreementRoutes } from './routes/agreements.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { peopleRoutes } from './routes/people.js';
@@ -36,7 +37,11 @@ export interface Api {
 
 export function createApi(options: ApiOptions): Api {
   const { config, services, logger } = options;
-  const deps: ApiDeps = { config, services, logger };
+  const servicesFor = (identity: Identity): AppServices => {
+    const token = bearerTokenOf(identity);
+    return token !== undefined && isDelegating(services) ? services.forUser(token) : services;
+  };
+  const deps: ApiDeps = { config, services, logger, servicesFor };
   const api = new ApiBuilder(logger);
 
   let document: Record<string, unknown> | undefined;

@@ -31,7 +31,7 @@ const version = z.string().min(1).describe('The version the record was read at (
 export const errorResponseSchema = z
   .strictObject({
     error: z.strictObject({
-      code: z.enum([...(Object.keys(errorCodes) as (keyof typeof errorCodes)[]), 'INTERNAL']),
+      code: z.enum([...(Object.keys(errorCodes) as (keyof typeof errorCodes)[]), 'INTERNAL', 'CONSENT_REQUIRED']),
       message: z.string(),
       field: z.string().optional(),
       choices: z.array(z.string()).optional(),

@@ -142,7 +142,8 @@ export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const minutes = streamMinutes(pack(), staff.role, 'individual');
       const from = query.from ?? todayOf(services);
       const to = toCivil(toDay(from) + query.days);
-      const busy = await services.calendar.busy([staff.supervisorId, staff.userId], from, to);
+      // Free/busy as the signed-in user (OBO in tenant mode).
+      const busy = await deps.servicesFor(identity).calendar.busy([staff.supervisorId, staff.userId], from, to);
       const { start, end } = pack().scheduling.workingHours;
       const days: { date: CivilDate; times: string[] }[] = [];
       for (let day = toDay(from); day < toDay(to); day++) {
@@ -175,8 +176,11 @@ export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const auth = new Authoriser(services);
       const { staff } = await auth.write(identity, body.superviseeId, 'supervisor-write');
       const agreements = await services.records.where('agreements', 'superviseeId', staff.userId);
+      // The meetings go into the calendar as the signed-in user (OBO in tenant mode); the
+      // schedule records stay app-only (Sites.Selected).
+      const asUser = deps.servicesFor(identity);
       const result = await book(
-        { calendar: services.calendar, directory: services.directory, records: services.records, now: services.now },
+        { calendar: asUser.calendar, directory: asUser.directory, records: services.records, now: services.now },
         {
           org: pack().id,
           role: staff.role,
@@ -257,7 +261,7 @@ export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const minutes = occurrence.durationMinutes ?? streamMinutes(pack(), staff.role, occurrence.kind);
       checkWhen(deps, 'body', body.date, body.time, minutes);
       if (body.date < todayOf(services)) throw invalidInput('date', `${body.date} is in the past`);
-      await services.calendar.moveOccurrence(occurrence.organizerId, occurrence.id, `${body.date}T${body.time}`, addMinutesLocal(body.date, body.time, minutes));
+      await deps.servicesFor(identity).calendar.moveOccurrence(occurrence.organizerId, occurrence.id, `${body.date}T${body.time}`, addMinutesLocal(body.date, body.time, minutes));
       const single = schedule.record.singles.find((s) => s.eventId === occurrence.id);
       if (single) {
         const singles = schedule.record.singles.map((s) => (s === single ? { ...s, date: body.date, key: withSingleTime(s.key, body.time) } : s));
@@ -298,7 +302,7 @@ export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
         }
         checkWhen(deps, 'body', date, body.time, minutes);
         if (date === occurrence.date && body.time === occurrence.time) continue;
-        await services.calendar.moveOccurrence(occurrence.organizerId, occurrence.id, `${date}T${body.time}`, addMinutesLocal(date, body.time, minutes));
+        await deps.servicesFor(identity).calendar.moveOccurrence(occurrence.organizerId, occurrence.id, `${date}T${body.time}`, addMinutesLocal(date, body.time, minutes));
         moved++;
       }
       if (target > weekdayNumber(schedule.record.weekday as WorkingWeekday)) {
