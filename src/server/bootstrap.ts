@@ -10,11 +10,13 @@ import express from 'express';
 import { mountBot } from '../../bot/agent.js';
 import { seedLocalOrganisation } from '../demo/seed.js';
 import { demoSiteId } from '../demo/organisation.js';
-import { clientCredentialsAuth, createConfidentialClient, createGraphClient, localDevAuth } from '../graph/index.js';
+import { GraphCalendar, clientCredentialsAuth, createConfidentialClient, createGraphClient, localDevAuth, type GraphClient } from '../graph/index.js';
 import { createLocalGraph, type LocalGraph } from '../local-graph/index.js';
 import type { Logger } from '../logger.js';
 import { getPack } from '../policy/packs.js';
 import { createApp } from './app.js';
+import { scheduleCalendarSync, type CalendarSyncTimer } from './calendar-sync.js';
+import { SqliteSyncStateStore } from '../sync/index.js';
 import type { ServerConfig } from './config.js';
 import { createGraphServices, withOnBehalfOf } from './graph-services.js';
 import type { AppServices } from './services.js';
@@ -24,6 +26,8 @@ export interface RunningServer {
   port: number;
   services: AppServices;
   localGraph?: LocalGraph;
+  /** Outlook-side changes (cancelled or moved occurrences) → Cancellations, every 15 minutes. */
+  calendarSync: CalendarSyncTimer;
   close(): Promise<void>;
 }
 
@@ -54,8 +58,10 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
   const pack = getPack(config.SUPERVISION_ORG);
   const appUrl = config.mode === 'local' ? `http://localhost:${port}` : `https://${config.APP_DOMAIN}`;
   let services: AppServices;
+  let appClient: GraphClient;
   if (config.mode === 'local') {
     const client = createGraphClient({ baseUrl: `http://127.0.0.1:${port}/graph/v1.0`, auth: localDevAuth('supervision-app') });
+    appClient = client;
     services = createGraphServices({ client, siteId: demoSiteId, pack, appUrl, ...(options.now ? { now: options.now } : {}) });
   } else {
     // One confidential client for the process: app-only tokens (records over Sites.Selected,
@@ -63,6 +69,7 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
     const msal = createConfidentialClient({ tenantId: config.TENANT_ID, clientId: config.CLIENT_ID, ...(config.CLIENT_SECRET ? { clientSecret: config.CLIENT_SECRET } : {}), logger });
     const baseUrl = 'https://graph.microsoft.com/v1.0';
     const client = createGraphClient({ baseUrl, auth: clientCredentialsAuth(msal) });
+    appClient = client;
     const appOnly = createGraphServices({ client, siteId: config.SHAREPOINT_SITE_ID, pack, appUrl, ...(options.now ? { now: options.now } : {}) });
     services = withOnBehalfOf(appOnly, { source: msal, baseUrl });
   }
@@ -70,6 +77,8 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
     const seeded = await seedLocalOrganisation(localGraph, services);
     logger.info('local.seeded', { org: pack.id, people: seeded.people, staff: seeded.staff, cases: seeded.cases });
   }
+  const syncStore = new SqliteSyncStateStore(join(config.dataDir, 'calendar-sync.sqlite'));
+  const calendarSync = scheduleCalendarSync({ calendar: new GraphCalendar(appClient), records: services.records, store: syncStore, now: services.now }, services.directory, logger);
   // The bot answers /api/messages before the API router (which owns the rest of /api).
   const bot = mountBot(outer, services, config, { logger });
   outer.use(createApp({ config, services, logger }));
@@ -78,12 +87,15 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
     port,
     services,
     ...(localGraph ? { localGraph } : {}),
+    calendarSync,
     close: async () => {
+      calendarSync.stop();
       await bot.close();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       });
+      syncStore.close();
       localGraph?.close();
     },
   };
