@@ -7,8 +7,9 @@ import { describeFrequency } from '../../../policy/frequency.js';
 import { findRole, resolveRole } from '../../../policy/resolve.js';
 import type { Pack } from '../../../policy/schema.js';
 import type { Action, CaseDiscussion, RecordCase, SessionRecord, Staff } from '../../../records/models.js';
-import type { Versioned } from '../../../records/repository.js';
+import { conflict, type Versioned } from '../../../records/repository.js';
 import { nextDue, phaseWindows } from '../../../schedule/deadline.js';
+import type { WriteAction } from '../../../records/access.js';
 import { Authoriser, type Subject } from '../authorisation.js';
 import type { ApiDeps } from '../deps.js';
 import type { ApiBuilder } from '../http.js';
@@ -134,6 +135,13 @@ async function requireRecord(deps: ApiDeps, recordId: string): Promise<Versioned
   const found = await deps.services.records.get('sessionRecords', recordId);
   if (!found) throw new SupervisionError('NOT_FOUND', `no session record "${recordId}"`, { field: 'recordId' });
   return found;
+}
+
+/** A record the caller may change in the given capacity, with the relationship it belongs to. */
+async function recordForWrite(deps: ApiDeps, auth: Authoriser, identity: Identity, recordId: string, action: WriteAction): Promise<{ found: Versioned<SessionRecord>; subject: Subject }> {
+  const found = await requireRecord(deps, recordId);
+  const subject = await auth.write(identity, found.record.superviseeId, action);
+  return { found, subject };
 }
 
 /** The agenda a new record starts with: the supervisee's prep answers and the open actions. */
@@ -293,8 +301,7 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
     errors: [403, 404, 409],
     handler: async ({ identity, params, body }) => {
       const auth = new Authoriser(services);
-      const found = await requireRecord(deps, params.recordId);
-      const subject = await auth.write(identity, found.record.superviseeId, 'supervisor-write');
+      const { found, subject } = await recordForWrite(deps, auth, identity, params.recordId, 'supervisor-write');
       if (found.record.status !== 'draft') throw new SupervisionError('WORKFLOW', `This record is ${found.record.status}; only a draft can be edited.`, { field: 'recordId' });
       checkCategories(services.pack, body.cases, 'cases');
       const { gapReason: _g, groupSinceLast: _s, agenda: _a, ...rest } = found.record;
@@ -325,10 +332,9 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
     errors: [403, 404, 409],
     handler: async ({ identity, params, body }) => {
       const auth = new Authoriser(services);
-      const found = await requireRecord(deps, params.recordId);
-      const subject = await auth.write(identity, found.record.superviseeId, 'supervisor-write');
+      const { found, subject } = await recordForWrite(deps, auth, identity, params.recordId, 'supervisor-write');
       if (found.record.status !== 'draft') throw new SupervisionError('WORKFLOW', `This record is already ${found.record.status}.`, { field: 'recordId' });
-      if (found.version !== body.version) throw new SupervisionError('CONFLICT', 'This record was changed by someone else since you opened it; reload to see their changes.', { field: 'version' });
+      if (found.version !== body.version) throw conflict('SessionRecords', found.record.id);
       const current = await recordView(deps, auth, subject, found);
       if (current.gap.late && !found.record.gapReason?.trim()) {
         throw invalidInput('gapReason', `the last session was on ${current.gap.lastHeld ?? 'the start'} and the policy (${current.gap.rule}) wanted this one by ${current.gap.allowedBy}: say why`);
@@ -358,8 +364,7 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
       errors: [403, 404, 409],
       handler: async ({ identity, params, body }) => {
         const auth = new Authoriser(services);
-        const found = await requireRecord(deps, params.recordId);
-        const subject = await auth.write(identity, found.record.superviseeId, 'supervisee-write');
+        const { found, subject } = await recordForWrite(deps, auth, identity, params.recordId, 'supervisee-write');
         if (found.record.status !== 'finalised') {
           throw new SupervisionError('WORKFLOW', found.record.status === 'draft' ? 'The supervisor has not finalised this record yet.' : `You have already ${found.record.status} this record.`, { field: 'recordId' });
         }
@@ -382,8 +387,7 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
     errors: [403, 404, 409],
     handler: async ({ identity, params, body }) => {
       const auth = new Authoriser(services);
-      const found = await requireRecord(deps, params.recordId);
-      const subject = await auth.write(identity, found.record.superviseeId, 'supervisor-write');
+      const { found, subject } = await recordForWrite(deps, auth, identity, params.recordId, 'supervisor-write');
       const index = found.record.cases.findIndex((c) => c.ref === body.ref);
       if (index < 0) throw new SupervisionError('NOT_FOUND', `case ${body.ref} is not in this record`, { field: 'ref' });
       const now = nowIso(services);
