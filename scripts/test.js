@@ -32,5 +32,6 @@ run('unit, contract, API and bot tests', 'npx', ['vitest', 'run']);
 if (hasE2e) {
   ensureChromium();
   run('browser tests (Chromium)', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts'], { CHROMIUM_PATH: chromium });
+  run('no personal data or record text in the browser run\'s server log', 'npx', ['vitest', 'run', '--config', 'test/e2e/log-privacy/vitest.config.ts']);
 }
 process.stdout.write('\n✔ all tests passed\n');

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actAs, demo, launch, newPage, shot, startApp, type RunningApp } from './support.js';
+import { actAs, demo, launch, newPage, recordText, shot, startApp, type RunningApp } from './support.js';
 
 let app: RunningApp;
 let browser: Browser;
@@ -58,12 +58,12 @@ describe('supervisor to supervisee to compliance', () => {
   it('opens the first session and writes a record with two actions and one case reference', async () => {
     await page.getByRole('button', { name: /^Write record for/ }).first().click();
     await page.getByRole('heading', { level: 1, name: new RegExp(`Supervision record: ${demo.supervisee}`) }).waitFor();
-    await page.getByRole('textbox', { name: 'Care and Wellbeing' }).fill('Settling in; first court visit went well.');
+    await page.getByRole('textbox', { name: 'Care and Wellbeing' }).fill(recordText.careAndWellbeing);
     await page.getByRole('radiogroup', { name: /attended group supervision/ }).getByRole('radio', { name: 'Yes' }).check();
     await page.getByRole('button', { name: 'Add action' }).click();
-    await page.getByRole('textbox', { name: 'Action 1: what' }).fill('Shadow a duty visit');
+    await page.getByRole('textbox', { name: 'Action 1: what' }).fill(recordText.firstAction);
     await page.getByRole('button', { name: 'Add action' }).click();
-    await page.getByRole('textbox', { name: 'Action 2: what' }).fill('Read the ASYE handbook');
+    await page.getByRole('textbox', { name: 'Action 2: what' }).fill(recordText.secondAction);
     await page.getByRole('group', { name: 'Action 2' }).getByRole('combobox', { name: 'Who' }).selectOption('supervisor');
     await page.getByRole('button', { name: 'Add case' }).click();
     await page.getByRole('combobox', { name: 'Case reference' }).fill('LCS-200001');
@@ -84,7 +84,7 @@ describe('supervisor to supervisee to compliance', () => {
     await actAs(page, demo.supervisee);
     await page.getByRole('heading', { level: 1, name: 'My supervision' }).waitFor();
     const actions = page.getByRole('region', { name: 'My actions' }).or(page.locator('section', { has: page.getByRole('heading', { name: 'My actions' }) }));
-    await actions.getByText('Shadow a duty visit', { exact: false }).waitFor();
+    await actions.getByText(recordText.firstAction, { exact: false }).waitFor();
     await shot(page, 'flow-07-my-supervision');
     await page.getByRole('link', { name: /^Supervision on/ }).click();
     await page.getByRole('button', { name: 'Acknowledge' }).click();

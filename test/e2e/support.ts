@@ -2,20 +2,34 @@
  * Browser tests: the real app (createApp) on a loopback port with the demo organisation, and
  * Debian's Chromium driven by playwright-core.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { demoDomain } from '../../src/demo/organisation.js';
-import { silentLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server/bootstrap.js';
 import { loadConfig } from '../../src/server/config.js';
 import type { AppServices } from '../../src/server/services.js';
 
 export const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
+
+/**
+ * Every browser test's server logs, at debug level, to one file that the log privacy check
+ * (test/e2e/log-privacy/) reads after the run: the app's real logger, not a silent one.
+ */
+export const serverLogPath = `${artifacts}server-log.jsonl`;
+const serverLogger = createLogger({ level: 'debug', sink: (line) => appendFileSync(serverLogPath, `${line}\n`) });
+
+/** Text the browser tests type into records; none of it may reach the logs. */
+export const recordText = {
+  careAndWellbeing: 'Settling in; first court visit went well.',
+  firstAction: 'Shadow a duty visit',
+  secondAction: 'Read the ASYE handbook',
+} as const;
 
 export interface RunningApp {
   url: string;
@@ -39,7 +53,7 @@ export const demo = {
 export async function startApp(org = 'dudley', options: { extraSupervisees?: number } = {}): Promise<RunningApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'supervision-e2e-'));
   const config = loadConfig({ PORT: '0', SUPERVISION_ORG: org, SUPERVISION_DATA_DIR: dataDir });
-  const running = await startServer(config, silentLogger);
+  const running = await startServer(config, serverLogger);
   if (options.extraSupervisees && running.localGraph) await addSupervisees(running, options.extraSupervisees);
   return {
     url: `http://127.0.0.1:${running.port}`,

@@ -142,6 +142,9 @@ export class ApiBuilder {
     this.register(spec);
     const isPublic = 'public' in spec && spec.public;
     this.router[spec.method](toExpressPath(spec.path), async (req: Request, res: Response) => {
+      const started = performance.now();
+      // Operators need the shape of traffic, never who asked or what: operation, status, time.
+      res.once('finish', () => this.logger.info('api.request', { operationId: spec.operationId, status: res.statusCode, ms: Math.round(performance.now() - started) }));
       try {
         const identity = res.locals.identity as Identity | undefined;
         if (!identity && !isPublic) {
