@@ -8,6 +8,7 @@ import {
 } from '../calendar/civil.js';
 import { endOfLondonDay, londonDayOf, londonToInstant } from '../calendar/london.js';
 import { isWorkingDay } from '../calendar/working-days.js';
+import { absenceFromLeave, coverNeed } from '../absence/absence.js';
 import { SupervisionError } from '../errors.js';
 import { dayDeadline, durationText, instantDeadline } from '../policy/duration.js';
 import { describeFrequency, patternStepDays, type ConcreteFrequency } from '../policy/frequency.js';
@@ -343,13 +344,12 @@ function checkPeriodicReviews(ctx: Context): void {
 function checkSupervisorAbsence(ctx: Context): void {
   const rule = ctx.pack.supervisorAbsence;
   if (!rule) return;
-  for (const absence of ctx.person.supervisorAbsences ?? []) {
-    const from = toDay(absence.from);
-    const to = absence.to ? toDay(absence.to) : Infinity;
-    const due = dayDeadline(from, rule.coverAfter);
-    if (absence.coveredBy || ctx.asOf < from || ctx.asOf > to || to < due) continue;
-    emit(ctx, 'supervisor-absent', `supervisor absent since ${absence.from}${absence.to ? ` until ${absence.to}` : ''}: cover needed after ${durationText(rule.coverAfter)}`, due, ctx.asOf - due, ctx.asOf > due ? 'high' : 'medium', 'supervisorAbsence', rule.source);
-  }
+  // A temporary supervisor covers the supervisee; the counting lives in src/absence.
+  const uncovered = (ctx.person.supervisorAbsences ?? []).filter((a) => !a.coveredBy).map(absenceFromLeave);
+  const need = coverNeed(rule.coverAfter, uncovered, toCivil(ctx.asOf));
+  if (!need) return;
+  const { absence } = need;
+  emit(ctx, 'supervisor-absent', `supervisor absent since ${absence.from}${absence.to ? ` until ${absence.to}` : ''}: cover needed after ${durationText(rule.coverAfter)}`, toDay(need.due), need.overdueBy, need.overdueBy > 0 ? 'high' : 'medium', 'supervisorAbsence', rule.source);
 }
 
 const severityRank: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
