@@ -12,6 +12,7 @@ import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { PNG } from 'pngjs';
 import { ZipFile } from 'yazl';
+import { applicationIdUri } from '../src/server/api/sso.js';
 
 export const settingNames = ['APP_ID', 'BOT_ID', 'APP_DOMAIN'] as const;
 export type SettingName = (typeof settingNames)[number];
@@ -174,7 +175,8 @@ export function ribbonControls(manifest: JsonObject): { path: string; id?: strin
 /**
  * What the schema cannot check: every action id a control or event names exists in a runtime;
  * runtime action ids are unique; every URL is https on APP_DOMAIN (which validDomains lists);
- * the SSO resource is the Application ID URI the server accepts; no placeholder is left.
+ * the SSO resource is the Application ID URI the server accepts (`api://<APP_DOMAIN>/botid-<BOT_ID>`,
+ * the form Teams requires for an app with a bot); no placeholder is left.
  */
 export function checkConsistency(manifest: JsonObject, settings: Settings): string[] {
   const problems: string[] = [];
@@ -221,7 +223,7 @@ export function checkConsistency(manifest: JsonObject, settings: Settings): stri
   });
 
   const sso = manifest.webApplicationInfo as { id?: string; resource?: string } | undefined;
-  const resource = `api://${settings.APP_DOMAIN}/${settings.APP_ID}`;
+  const resource = applicationIdUri(settings.APP_DOMAIN, settings.BOT_ID);
   if (sso?.id !== settings.APP_ID) problems.push(`/webApplicationInfo/id must be APP_ID (${settings.APP_ID})`);
   if (sso?.resource !== resource) problems.push(`/webApplicationInfo/resource must be ${resource}, the Application ID URI the server accepts`);
   return problems;

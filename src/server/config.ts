@@ -11,7 +11,8 @@ const tenantSchema = z.object({
   CLIENT_CERTIFICATE_THUMBPRINT: z.string().min(1).optional(),
   SHAREPOINT_SITE_ID: z.string().min(1, { message: 'must be the Graph id of the supervision SharePoint site' }),
   APP_DOMAIN: z.string().min(1, { message: 'must be the public host name serving the app' }),
-  BOT_ID: z.string().uuid({ message: 'must be the bot app id (a GUID)' }).optional(),
+  // The SSO Application ID URI is api://<APP_DOMAIN>/botid-<BOT_ID> (src/server/api/sso.ts); unset, BOT_ID is CLIENT_ID.
+  BOT_ID: z.string().uuid({ message: 'must be the bot app id (a GUID), as in the Application ID URI api://<APP_DOMAIN>/botid-<BOT_ID>' }).optional(),
   ALLOWED_TENANTS: z.string().optional(),
 });
 

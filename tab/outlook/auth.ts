@@ -3,31 +3,44 @@
  * mailbox address as `x-dev-user`. Hosted: an access token for the app's API from MSAL nested
  * app authentication, brokered by Outlook (no pop-up unless consent is needed).
  */
+import { ssoScope } from '../../src/server/api/sso.js';
 import type { Credentials } from '../src/api.js';
+import { askGraphConsent, loadMsal, nestedClient, type MsalLoader } from '../src/consent.js';
 
 export interface PaneConfig {
   mode: 'local' | 'tenant';
   clientId?: string;
   appDomain?: string;
+  /** The bot's app id in the Application ID URI; absent, the client id (one registration). */
+  botId?: string;
 }
 
 /** The server writes the configuration into the page's `supervision-config` meta tag. */
 export function paneConfig(doc: Document = document): PaneConfig {
   const content = doc.querySelector('meta[name="supervision-config"]')?.getAttribute('content');
   try {
-    const parsed = content ? (JSON.parse(content) as Partial<PaneConfig>) : {};
-    return { mode: parsed.mode === 'tenant' ? 'tenant' : 'local', ...(parsed.clientId ? { clientId: parsed.clientId } : {}), ...(parsed.appDomain ? { appDomain: parsed.appDomain } : {}) };
+    const parsed = content ? (JSON.parse(content) as Partial<Record<keyof PaneConfig, unknown>>) : {};
+    const config: PaneConfig = { mode: parsed.mode === 'tenant' ? 'tenant' : 'local' };
+    for (const key of ['clientId', 'appDomain', 'botId'] as const) {
+      const value = parsed[key];
+      if (typeof value === 'string' && value) config[key] = value;
+    }
+    return config;
   } catch {
     return { mode: 'local' };
   }
 }
 
-export async function credentialsFor(config: PaneConfig, organiserMail: string | undefined): Promise<Credentials> {
-  if (config.mode === 'local') return organiserMail ? { devUser: organiserMail } : {};
+/** The scope the pane asks for: `api://<APP_DOMAIN>/botid-<BOT_ID>/access_as_user`. */
+export function paneScopes(config: PaneConfig): string[] {
   if (!config.clientId || !config.appDomain) throw new Error('The server did not say which app registration to sign in with.');
-  const { createNestablePublicClientApplication } = await import(/* webpackChunkName: "msal" */ '@azure/msal-browser');
-  const pca = await createNestablePublicClientApplication({ auth: { clientId: config.clientId, authority: 'https://login.microsoftonline.com/organizations' } });
-  const scopes = [`api://${config.appDomain}/${config.clientId}/access_as_user`];
+  return [ssoScope(config.appDomain, config.botId ?? config.clientId)];
+}
+
+export async function credentialsFor(config: PaneConfig, organiserMail: string | undefined, msal: MsalLoader = loadMsal): Promise<Credentials> {
+  if (config.mode === 'local') return organiserMail ? { devUser: organiserMail } : {};
+  const scopes = paneScopes(config);
+  const pca = await nestedClient(config.clientId!, msal);
   return {
     getToken: async () => {
       try {
@@ -36,5 +49,6 @@ export async function credentialsFor(config: PaneConfig, organiserMail: string |
         return (await pca.acquireTokenPopup({ scopes })).accessToken;
       }
     },
+    consent: () => askGraphConsent(pca),
   };
 }

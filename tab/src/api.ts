@@ -4,6 +4,7 @@
  * thrown as ApiError so views can show the message and the field.
  */
 import type { ErrorResponse } from '../../src/server/api/schemas.js';
+import { consentForToken } from './consent.js';
 
 export class ApiError extends Error {
   constructor(
@@ -24,6 +25,8 @@ export class ApiError extends Error {
 export interface Credentials {
   devUser?: string;
   getToken?: () => Promise<string>;
+  /** Asks the user to consent; default, for a token, the hosted tab's prompt (consent.ts). */
+  consent?: () => Promise<void>;
 }
 
 let credentials: Credentials = {};
@@ -53,14 +56,39 @@ async function toError(res: Response): Promise<ApiError> {
   }
 }
 
-export async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
-  let res: Response;
+function consentPrompt(): (() => Promise<void>) | undefined {
+  return credentials.consent ?? (credentials.getToken ? consentForToken(credentials.getToken) : undefined);
+}
+
+/**
+ * Sends a request; when the server says consent is missing (403 CONSENT_REQUIRED), asks the
+ * user once and sends it again. A second refusal, or a declined prompt, reaches the view.
+ */
+async function send(path: string, init: () => Promise<RequestInit>): Promise<Response> {
+  const attempt = async () => {
+    try {
+      return await fetch(`/api${path}`, await init());
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'Cannot reach the server. Check your connection; nothing you typed is lost.');
+    }
+  };
+  const res = await attempt();
+  if (res.ok) return res;
+  const error = await toError(res);
+  const consent = error.status === 403 && error.code === 'CONSENT_REQUIRED' ? consentPrompt() : undefined;
+  if (!consent) throw error;
   try {
-    res = await fetch(`/api${path}`, { method, headers: await headers(body !== undefined), ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    await consent();
   } catch {
-    throw new ApiError(0, 'NETWORK', 'Cannot reach the server. Check your connection; nothing you typed is lost.');
+    throw error;
   }
-  if (!res.ok) throw await toError(res);
+  const retried = await attempt();
+  if (!retried.ok) throw await toError(retried);
+  return retried;
+}
+
+export async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+  const res = await send(path, async () => ({ method, headers: await headers(body !== undefined), ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }));
   return (await res.json()) as T;
 }
 
@@ -70,8 +98,7 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   /** Downloads a file from the API (with credentials) and saves it under `filename`. */
   async download(path: string, filename: string): Promise<void> {
-    const res = await fetch(`/api${path}`, { headers: await headers(false) });
-    if (!res.ok) throw await toError(res);
+    const res = await send(path, async () => ({ headers: await headers(false) }));
     const url = URL.createObjectURL(await res.blob());
     const link = document.createElement('a');
     link.href = url;

@@ -3,6 +3,7 @@
  * acts as a chosen person (x-dev-user), as the tab does in local mode.
  */
 import type { AddressInfo } from 'node:net';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { Server } from 'node:http';
 import { silentLogger } from '../../src/logger.js';
 import { getPack } from '../../src/policy/packs.js';
@@ -97,3 +98,53 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 /** A fixed clock for reproducible dates: a Wednesday in term time, London summer time. */
 export const testNow = new Date('2026-06-17T11:00:00Z');
+
+/** Tenant-mode settings for tests: invented ids, a separate bot registration. */
+export const tenantSettings = {
+  tenant: '5f0e0b8e-1c4a-4e43-9d6e-0f3c1a2b3c4d',
+  otherTenant: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  clientId: '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a',
+  botId: '7b6a5948-3726-4150-8f9e-8d7c6b5a4938',
+  appDomain: 'supervision.example',
+} as const;
+
+export const tenantEnv: Record<string, string> = {
+  TENANT_ID: tenantSettings.tenant,
+  CLIENT_ID: tenantSettings.clientId,
+  BOT_ID: tenantSettings.botId,
+  CLIENT_SECRET: 'not-a-real-secret',
+  SHAREPOINT_SITE_ID: 'site',
+  APP_DOMAIN: tenantSettings.appDomain,
+};
+
+export interface TokenSigner {
+  /** Verifies with the trusted key only, as Entra's published keys would. */
+  keys: JWTVerifyGetKey;
+  sign(claims: Record<string, unknown>, options?: { expiresIn?: string; key?: 'trusted' | 'stranger' }): Promise<string>;
+}
+
+/** Claims of a valid v2 access token (audience: the client id) for `oid` in `tid`. */
+export function v2Claims(oid: string, tid: string = tenantSettings.tenant): Record<string, unknown> {
+  return { aud: tenantSettings.clientId, iss: `https://login.microsoftonline.com/${tid}/v2.0`, ver: '2.0', tid, oid, scp: 'access_as_user' };
+}
+
+/** Claims of a valid v1 access token (audience: the Application ID URI) for `oid` in `tid`. */
+export function v1Claims(oid: string, tid: string = tenantSettings.tenant): Record<string, unknown> {
+  return { aud: `api://${tenantSettings.appDomain}/botid-${tenantSettings.botId}`, iss: `https://sts.windows.net/${tid}/`, ver: '1.0', tid, oid, scp: 'access_as_user' };
+}
+
+/** Signs Entra-shaped access tokens with a local key pair (and a stranger's, for forgeries). */
+export async function createTokenSigner(): Promise<TokenSigner> {
+  const trusted = await generateKeyPair('RS256');
+  const stranger = await generateKeyPair('RS256');
+  const jwk: JWK = { ...(await exportJWK(trusted.publicKey)), kid: 'trusted', alg: 'RS256', use: 'sig' };
+  return {
+    keys: createLocalJWKSet({ keys: [jwk] }),
+    sign: (claims, options = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'trusted' })
+        .setIssuedAt()
+        .setExpirationTime(options.expiresIn ?? '1h')
+        .sign(options.key === 'stranger' ? stranger.privateKey : trusted.privateKey),
+  };
+}

@@ -1,15 +1,11 @@
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/server/config.js';
 import { createTokenVerifier, devIdentityAllowed } from '../../src/server/api/identity.js';
-import { people, startHarness, testNow, type Harness } from './harness.js';
+import { applicationIdUri } from '../../src/server/api/sso.js';
+import { createTokenSigner, people, startHarness, tenantEnv, tenantSettings, testNow, v1Claims, v2Claims, type Harness, type TokenSigner } from './harness.js';
 
-const tenant = '5f0e0b8e-1c4a-4e43-9d6e-0f3c1a2b3c4d';
-const otherTenant = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
-const clientId = '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a';
-const appDomain = 'supervision.example';
-const tenantEnv = { TENANT_ID: tenant, CLIENT_ID: clientId, CLIENT_SECRET: 'not-a-real-secret', SHAREPOINT_SITE_ID: 'site', APP_DOMAIN: appDomain };
+const { tenant, otherTenant, clientId, botId, appDomain } = tenantSettings;
 
 describe('local mode identity (x-dev-user)', () => {
   let h: Harness;
@@ -58,57 +54,49 @@ describe('local mode identity (x-dev-user)', () => {
 
 describe('tenant mode identity (Teams SSO token)', () => {
   let h: Harness;
-  let sign: (claims: Record<string, unknown>, options?: { expiresIn?: string; key?: 'trusted' | 'stranger' }) => Promise<string>;
+  let tokens: TokenSigner;
 
   beforeAll(async () => {
-    const trusted = await generateKeyPair('RS256');
-    const stranger = await generateKeyPair('RS256');
-    const jwk: JWK = { ...(await exportJWK(trusted.publicKey)), kid: 'trusted', alg: 'RS256', use: 'sig' };
-    const keys = createLocalJWKSet({ keys: [jwk] });
-    sign = async (claims, options = {}) => {
-      const key = options.key === 'stranger' ? stranger.privateKey : trusted.privateKey;
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: 'RS256', kid: 'trusted' })
-        .setIssuedAt()
-        .setExpirationTime(options.expiresIn ?? '1h')
-        .sign(key);
-    };
-    const verifyToken = createTokenVerifier({ clientId, appDomain, allowedTenants: [tenant], keys });
+    tokens = await createTokenSigner();
+    const verifyToken = createTokenVerifier({ clientId, appDomain, botId, allowedTenants: [tenant], keys: tokens.keys });
     h = await startHarness({ now: testNow, env: tenantEnv, context: { verifyToken } });
   });
   afterAll(() => h.close());
 
-  const good = (overrides: Record<string, unknown> = {}) => ({
-    aud: `api://${appDomain}/${clientId}`,
-    iss: `https://login.microsoftonline.com/${tenant}/v2.0`,
-    tid: tenant,
-    oid: people.supervisor,
-    scp: 'access_as_user',
-    preferred_username: 'idris.penhallow@wrenfield.example',
-    ...overrides,
-  });
+  const v2 = (overrides: Record<string, unknown> = {}) => ({ ...v2Claims(people.supervisor), preferred_username: 'idris.penhallow@wrenfield.example', ...overrides });
+  const v1 = (overrides: Record<string, unknown> = {}) => ({ ...v1Claims(people.supervisor), ...overrides });
 
   const me = async (token: string) => h.as(null, { authorization: `Bearer ${token}` }).get<{ id?: string; error?: { code: string; message: string } }>('/api/me');
 
-  it('accepts a valid token and maps oid to the directory person', async () => {
-    const res = await me(await sign(good()));
+  it('accepts a v2 token (audience: the client id) and maps oid to the directory person', async () => {
+    const res = await me(await tokens.sign(v2()));
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(people.supervisor);
   });
 
-  it('accepts the client id as audience (v2 tokens)', async () => {
-    expect((await me(await sign(good({ aud: clientId })))).status).toBe(200);
+  it('accepts a v1 token (audience: the Application ID URI api://<domain>/botid-<bot id>)', async () => {
+    expect(applicationIdUri(appDomain, botId)).toBe(`api://${appDomain}/botid-${botId}`);
+    const res = await me(await tokens.sign(v1()));
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(people.supervisor);
   });
 
   it.each([
-    ['another audience', good({ aud: 'api://elsewhere.example/abc' }), {}],
-    ['a tenant not on the allow-list', good({ tid: otherTenant, iss: `https://login.microsoftonline.com/${otherTenant}/v2.0` }), {}],
-    ['an issuer that is not the tenant\'s v2 issuer', good({ iss: `https://sts.windows.net/${tenant}/` }), {}],
-    ['no access_as_user scope', good({ scp: 'User.Read' }), {}],
-    ['an expired token', good(), { expiresIn: '-5m' }],
-    ['a signature from an unknown key', good(), { key: 'stranger' as const }],
+    ['the old Application ID URI api://<domain>/<client id>', v1({ aud: `api://${appDomain}/${clientId}` }), {}],
+    ['the botid URI built on the client id instead of the bot id', v1({ aud: `api://${appDomain}/botid-${clientId}` }), {}],
+    ['the botid URI on another domain', v1({ aud: `api://elsewhere.example/botid-${botId}` }), {}],
+    ['the bot id alone', v2({ aud: botId }), {}],
+    ['both audiences at once', v2({ aud: [clientId, applicationIdUri(appDomain, botId)] }), {}],
+    ['another audience', v2({ aud: 'api://elsewhere.example/abc' }), {}],
+    ['a v2 audience with the v1 issuer', v2({ iss: `https://sts.windows.net/${tenant}/` }), {}],
+    ['a v1 audience with the v2 issuer', v1({ iss: `https://login.microsoftonline.com/${tenant}/v2.0` }), {}],
+    ['an issuer of another tenant', v2({ iss: `https://login.microsoftonline.com/${otherTenant}/v2.0` }), {}],
+    ['a tenant not on the allow-list', v2Claims(people.supervisor, otherTenant), {}],
+    ['no access_as_user scope', v2({ scp: 'User.Read' }), {}],
+    ['an expired token', v2(), { expiresIn: '-5m' }],
+    ['a signature from an unknown key', v2(), { key: 'stranger' as const }],
   ])('refuses %s with 401', async (_label, claims, options) => {
-    const res = await me(await sign(claims, options));
+    const res = await me(await tokens.sign(claims, options));
     expect(res.status).toBe(401);
     expect(res.body.error?.code).toBe('UNAUTHENTICATED');
   });
@@ -120,7 +108,7 @@ describe('tenant mode identity (Teams SSO token)', () => {
   });
 
   it('answers 403 for a valid token of someone outside the directory', async () => {
-    const res = await me(await sign(good({ oid: 'ffffffff-ffff-4fff-8fff-ffffffffffff' })));
+    const res = await me(await tokens.sign(v2({ oid: 'ffffffff-ffff-4fff-8fff-ffffffffffff' })));
     expect(res.status).toBe(403);
   });
 
@@ -129,5 +117,19 @@ describe('tenant mode identity (Teams SSO token)', () => {
     expect(res.status).toBe(401);
     expect(res.body.error.message).toContain('only in local mode');
     expect((await h.as(null).get('/api/dev/people')).status).toBe(404);
+  });
+});
+
+describe('the bot id in the Application ID URI', () => {
+  it('defaults to the client id when BOT_ID is unset (one registration for tab and bot)', async () => {
+    const tokens = await createTokenSigner();
+    const verify = createTokenVerifier({ clientId, appDomain, allowedTenants: [tenant], keys: tokens.keys });
+    await expect(verify(await tokens.sign(v1Claims(people.supervisor)))).rejects.toThrow(/not for this app/);
+    const claims = await verify(await tokens.sign({ ...v1Claims(people.supervisor), aud: `api://${appDomain}/botid-${clientId}` }));
+    expect(claims.oid).toBe(people.supervisor);
+  });
+
+  it('names the URI in the configuration error for a malformed BOT_ID', () => {
+    expect(() => loadConfig({ ...tenantEnv, BOT_ID: 'not-a-guid' })).toThrow(/BOT_ID: .*api:\/\/<APP_DOMAIN>\/botid-<BOT_ID>/);
   });
 });

@@ -10,6 +10,7 @@ import { SupervisionError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ServerConfig } from '../config.js';
 import type { AppServices } from '../services.js';
+import { applicationIdUri, ssoScopeName } from './sso.js';
 
 export interface Identity {
   id: string;
@@ -33,6 +34,8 @@ export type TokenVerifier = (token: string) => Promise<TokenClaims>;
 export interface TokenVerifierOptions {
   clientId: string;
   appDomain: string;
+  /** The bot's app id, part of the Application ID URI; default the client id (one registration). */
+  botId?: string;
   allowedTenants: readonly string[];
   /** Signing keys; default: Entra's published keys (fetched and cached by jose). */
   keys?: JWTVerifyGetKey;
@@ -54,27 +57,36 @@ function unauthenticated(message: string): SupervisionError {
 }
 
 /**
- * Validates a v2 access token for this app. The audience is the app id URI
- * `api://{domain}/{clientId}` (or the client id, which v2 tokens carry), the issuer must be
- * the token's own tenant's v2 issuer, and the tenant must be allowed.
+ * Validates an access token for this app. Entra writes the audience by token version: v2
+ * tokens carry the client id, v1 tokens the Application ID URI
+ * (`api://<domain>/botid-<bot id>`), and each version has its own issuer for the token's
+ * tenant. Exactly those two pairs are accepted; the tenant must be allowed and the token must
+ * carry the `access_as_user` scope.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const keys = options.keys ?? createRemoteJWKSet(new URL(entraKeysUrl));
-  const audience = [`api://${options.appDomain.toLowerCase()}/${options.clientId}`, options.clientId];
+  const clientId = options.clientId.toLowerCase();
+  const appIdUri = applicationIdUri(options.appDomain, options.botId ?? options.clientId);
+  const issuerFor = new Map<string, (tid: string) => string>([
+    [clientId, (tid) => `https://login.microsoftonline.com/${tid}/v2.0`],
+    [appIdUri, (tid) => `https://sts.windows.net/${tid}/`],
+  ]);
   const allowed = new Set(options.allowedTenants.map((t) => t.toLowerCase()));
-  const scope = options.scope ?? 'access_as_user';
+  const scope = options.scope ?? ssoScopeName;
   return async (token) => {
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, keys, { audience, algorithms: ['RS256'], clockTolerance: 60, requiredClaims: ['tid', 'oid', 'iss', 'exp'] }));
+      ({ payload } = await jwtVerify(token, keys, { audience: [...issuerFor.keys()], algorithms: ['RS256'], clockTolerance: 60, requiredClaims: ['tid', 'oid', 'iss', 'exp'] }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The sign-in token has expired; reload the tab.');
       if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthenticated(`The sign-in token is not for this app (${error.claim}).`);
       throw unauthenticated('The sign-in token could not be verified.');
     }
+    // One audience per token: a token naming both would let a v1 issuer pass as v2.
+    if (typeof payload.aud !== 'string') throw unauthenticated('The sign-in token is not for this app (aud).');
     const tid = String(payload.tid).toLowerCase();
     if (!allowed.has(tid)) throw unauthenticated('Your organisation is not allowed to use this app.');
-    if (payload.iss !== `https://login.microsoftonline.com/${tid}/v2.0`) throw unauthenticated('The sign-in token has the wrong issuer.');
+    if (payload.iss !== issuerFor.get(payload.aud)!(tid)) throw unauthenticated('The sign-in token has the wrong issuer.');
     const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
     if (!scopes.includes(scope)) throw unauthenticated(`The sign-in token lacks the ${scope} scope.`);
     const claims: TokenClaims = { oid: String(payload.oid), tid };
@@ -110,7 +122,9 @@ export function identityMiddleware(options: IdentityOptions) {
   const { config, services, logger } = options;
   const verify =
     options.verifyToken ??
-    (config.mode === 'tenant' ? createTokenVerifier({ clientId: config.CLIENT_ID, appDomain: config.APP_DOMAIN, allowedTenants: config.allowedTenants }) : undefined);
+    (config.mode === 'tenant'
+      ? createTokenVerifier({ clientId: config.CLIENT_ID, appDomain: config.APP_DOMAIN, botId: config.BOT_ID ?? config.CLIENT_ID, allowedTenants: config.allowedTenants })
+      : undefined);
 
   return async (req: Request, res: Response, next: NextFunction) => {
     try {

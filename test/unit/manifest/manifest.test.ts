@@ -8,6 +8,9 @@ import {
   settingNames,
   validateAgainstOfficialSchema,
 } from '../../../manifest/packaging.js';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createTokenVerifier } from '../../../src/server/api/identity.js';
+import { ssoScope } from '../../../src/server/api/sso.js';
 import { settings, substituted, templateText, type Manifest } from './fixtures.js';
 
 const asObject = (m: Manifest) => m as unknown as Record<string, unknown>;
@@ -93,7 +96,13 @@ describe('what the schema cannot check', () => {
     m.webApplicationInfo!.resource = `api://${settings.APP_ID}`;
     const problems = checkConsistency(asObject(m), settings);
     expect(problems).toContainEqual(expect.stringMatching(/^\/staticTabs\/0\/contentUrl: .* is not on APP_DOMAIN/));
-    expect(problems).toContainEqual(expect.stringMatching(/^\/webApplicationInfo\/resource must be api:\/\/supervision\.example\.org\//));
+    expect(problems).toContainEqual(expect.stringMatching(/^\/webApplicationInfo\/resource must be api:\/\/supervision\.example\.org\/botid-8e7d6c5b-/));
+  });
+
+  it('refuses the client-id form of the Application ID URI: an app with a bot needs botid-<BOT_ID>', () => {
+    const m = clone(substituted());
+    m.webApplicationInfo!.resource = `api://${settings.APP_DOMAIN}/${settings.APP_ID}`;
+    expect(checkConsistency(asObject(m), settings)).toEqual([`/webApplicationInfo/resource must be api://${settings.APP_DOMAIN}/botid-${settings.BOT_ID}, the Application ID URI the server accepts`]);
   });
 });
 
@@ -127,10 +136,23 @@ describe('capabilities', () => {
     for (const list of bot.commandLists!) for (const command of list.commands) expect(command.description?.length).toBeGreaterThan(0);
   });
 
-  it('has SSO for APP_ID with the Application ID URI the server accepts, and the app domain as a valid domain', () => {
-    expect(m.webApplicationInfo).toEqual({ id: settings.APP_ID, resource: `api://${settings.APP_DOMAIN}/${settings.APP_ID}` });
+  it('has SSO for APP_ID with the bot form of the Application ID URI, api://<APP_DOMAIN>/botid-<BOT_ID>, and the app domain as a valid domain', () => {
+    expect(m.webApplicationInfo).toEqual({ id: settings.APP_ID, resource: `api://${settings.APP_DOMAIN}/botid-${settings.BOT_ID}` });
     expect(m.validDomains).toEqual([settings.APP_DOMAIN]);
     expect(m.id).toBe(settings.APP_ID);
+  });
+
+  it('names the resource the server accepts as a v1 token audience, and the task pane asks for under it', async () => {
+    const resource = m.webApplicationInfo!.resource!;
+    expect(ssoScope(settings.APP_DOMAIN, settings.BOT_ID)).toBe(`${resource}/access_as_user`);
+    const key = await generateKeyPair('RS256');
+    const keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(key.publicKey)), kid: 'k', alg: 'RS256' }] });
+    const tenant = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const verify = createTokenVerifier({ clientId: settings.APP_ID, appDomain: settings.APP_DOMAIN, botId: settings.BOT_ID, allowedTenants: [tenant], keys });
+    const token = (aud: string) =>
+      new SignJWT({ aud, iss: `https://sts.windows.net/${tenant}/`, tid: tenant, oid: 'a', scp: 'access_as_user' }).setProtectedHeader({ alg: 'RS256', kid: 'k' }).setExpirationTime('1h').sign(key.privateKey);
+    await expect(verify(await token(resource))).resolves.toMatchObject({ oid: 'a' });
+    await expect(verify(await token(`api://${settings.APP_DOMAIN}/${settings.APP_ID}`))).rejects.toThrow(/not for this app/);
   });
 
   it('has one Outlook extension: a "Schedule supervision" button on the appointment organizer surface opening the task pane', () => {
