@@ -11,7 +11,7 @@ import type { DirectoryUser } from './index.js';
 import { evaluateFilter, FilterSyntaxError, parseFilter } from './odata-filter.js';
 import { collection, jsonResponse, pageWindow, paginate, parseBody, project, queryParam, selectList, type GraphResponse } from './protocol.js';
 import type { MailboxSettings, Store, StoredUser } from './store.js';
-import { resolveTimeZone } from './time-zones.js';
+import { localToInstant, parseGraphDateTime, resolveTimeZone, toDateTimeTimeZone, utcZone } from './time-zones.js';
 
 export function defaultMailboxSettings(): MailboxSettings {
   return {
@@ -108,13 +108,37 @@ export function listDirectReports(ctx: MailboxContext): GraphResponse {
   return jsonResponse(200, collection({ ...page, value: page.value.map((u) => renderUser(ctx, u, true)) }));
 }
 
+/** Automatic replies as kept: scheduled times as instants, rendered in UTC as Graph does by default. */
+interface StoredAutomaticReplies {
+  status: 'disabled' | 'alwaysEnabled' | 'scheduled';
+  externalAudience: 'none' | 'contactsOnly' | 'all';
+  internalReplyMessage: string;
+  externalReplyMessage: string;
+  scheduledStart?: number;
+  scheduledEnd?: number;
+}
+
+/** Kept in the user's stored mailbox settings JSON beside time zone and working hours. */
+type SettingsWithReplies = MailboxSettings & { automaticReplies?: StoredAutomaticReplies };
+
+const disabledReplies: StoredAutomaticReplies = { status: 'disabled', externalAudience: 'all', internalReplyMessage: '', externalReplyMessage: '' };
+
+function automaticRepliesJson(settings: SettingsWithReplies): Record<string, unknown> {
+  const { scheduledStart, scheduledEnd, ...rest } = settings.automaticReplies ?? disabledReplies;
+  return {
+    ...rest,
+    ...(scheduledStart !== undefined ? { scheduledStartDateTime: toDateTimeTimeZone(scheduledStart, utcZone) } : {}),
+    ...(scheduledEnd !== undefined ? { scheduledEndDateTime: toDateTimeTimeZone(scheduledEnd, utcZone) } : {}),
+  };
+}
+
 function settingsJson(ctx: MailboxContext): Record<string, unknown> {
   const s = ctx.user.mailboxSettings;
   return {
     '@odata.context': `${ctx.request.baseUrl}/$metadata#users('${ctx.user.id}')/mailboxSettings`,
     archiveFolder: null,
     timeZone: s.timeZone,
-    automaticRepliesSetting: { status: 'disabled', externalAudience: 'all', internalReplyMessage: '', externalReplyMessage: '' },
+    automaticRepliesSetting: automaticRepliesJson(s),
     dateFormat: 'dd/MM/yyyy',
     timeFormat: 'HH:mm',
     delegateMeetingMessageDeliveryOptions: 'sendToDelegateOnly',
@@ -137,8 +161,20 @@ export function getMailboxSettings(ctx: MailboxContext): GraphResponse {
 const timeOfDay = z.string().regex(/^\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?$/, 'expected a time of day (HH:mm:ss)');
 const days = z.enum(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']);
 
+const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string() });
+
 const mailboxSettingsPatch = z.object({
   timeZone: z.string().optional(),
+  automaticRepliesSetting: z
+    .object({
+      status: z.enum(['disabled', 'alwaysEnabled', 'scheduled']).optional(),
+      externalAudience: z.enum(['none', 'contactsOnly', 'all']).optional(),
+      internalReplyMessage: z.string().optional(),
+      externalReplyMessage: z.string().optional(),
+      scheduledStartDateTime: dateTimeTimeZone.optional(),
+      scheduledEndDateTime: dateTimeTimeZone.optional(),
+    })
+    .optional(),
   workingHours: z
     .object({
       daysOfWeek: z.array(days).optional(),
@@ -170,7 +206,36 @@ export function updateMailboxSettings(ctx: MailboxContext): GraphResponse {
       timeZone: wh?.timeZone ?? current.workingHours.timeZone,
     },
   };
-  const user: StoredUser = { ...ctx.user, mailboxSettings: next };
+  const replies = patch.automaticRepliesSetting;
+  const currentReplies = (current as SettingsWithReplies).automaticReplies ?? disabledReplies;
+  let automaticReplies: StoredAutomaticReplies | undefined = (current as SettingsWithReplies).automaticReplies;
+  if (replies) {
+    const instant = (value: { dateTime: string; timeZone: string } | undefined, name: string): number | undefined => {
+      if (!value) return undefined;
+      const zone = resolveTimeZone(value.timeZone);
+      if (!zone) throw new GraphError(400, 'ErrorInvalidParameter', `The time zone '${value.timeZone}' is not supported.`);
+      const local = parseGraphDateTime(value.dateTime, zone);
+      if (!local) throw new GraphError(400, 'ErrorInvalidParameter', `${name}: '${value.dateTime}' is not a valid date and time.`);
+      return localToInstant(local, zone.iana);
+    };
+    const start = instant(replies.scheduledStartDateTime, 'scheduledStartDateTime') ?? currentReplies.scheduledStart;
+    const end = instant(replies.scheduledEndDateTime, 'scheduledEndDateTime') ?? currentReplies.scheduledEnd;
+    const status = replies.status ?? currentReplies.status;
+    // Exchange refuses a schedule without both ends or ending before it starts.
+    if (status === 'scheduled' && (start === undefined || end === undefined || end <= start)) {
+      throw new GraphError(400, 'ErrorInvalidParameter', 'automaticRepliesSetting: a scheduled reply needs scheduledStartDateTime before scheduledEndDateTime.');
+    }
+    automaticReplies = {
+      status,
+      externalAudience: replies.externalAudience ?? currentReplies.externalAudience,
+      internalReplyMessage: replies.internalReplyMessage ?? currentReplies.internalReplyMessage,
+      externalReplyMessage: replies.externalReplyMessage ?? currentReplies.externalReplyMessage,
+      ...(start !== undefined ? { scheduledStart: start } : {}),
+      ...(end !== undefined ? { scheduledEnd: end } : {}),
+    };
+  }
+  const settings: SettingsWithReplies = { ...next, ...(automaticReplies ? { automaticReplies } : {}) };
+  const user: StoredUser = { ...ctx.user, mailboxSettings: settings };
   ctx.store.putUser(user);
   return jsonResponse(200, settingsJson({ ...ctx, user }));
 }

@@ -19,6 +19,7 @@ import {
   scheduleSchema,
   sessionRecordSchema,
   staffSchema,
+  supervisorLeaveSchema,
 } from './models.js';
 
 export type ColumnType = 'text' | 'dateTime' | 'number' | 'boolean' | 'note';
@@ -126,6 +127,11 @@ export const lists = {
     name: 'CircleSessions',
     schema: circleSessionSchema,
     columns: [{ property: 'conversationId', type: 'text' }],
+  }),
+  supervisorLeave: defineList({
+    name: 'SupervisorLeave',
+    schema: supervisorLeaveSchema,
+    columns: [{ property: 'supervisorId', type: 'text' }],
   }),
 } as const;
 

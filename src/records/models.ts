@@ -26,6 +26,10 @@ export const staffSchema = z.strictObject({
   supervisorSince: civilDateSchema.optional(),
   /** A temporary supervisor while the supervisor is absent. */
   coverSupervisorId: userIdSchema.optional(),
+  /** The cover period (src/absence coverSupervisorOn); cover kept without one is in force throughout. */
+  coverFrom: civilDateSchema.optional(),
+  coverUntil: civilDateSchema.optional(),
+  coverAssignedBy: userIdSchema.optional(),
   agreedFrequency: frequencySchema.optional(),
   facts: factsSchema.optional(),
   leftAt: civilDateSchema.optional(),
@@ -206,3 +210,18 @@ export const caseloadEntrySchema = z.strictObject({
   closed: civilDateSchema.optional(),
 });
 export type CaseloadEntry = z.infer<typeof caseloadEntrySchema>;
+
+/**
+ * Leave a supervisor (or their line manager) recorded: evidence of absence alongside Outlook
+ * automatic replies. One entry per first day away; `to` is the last day, missing until known.
+ */
+export const supervisorLeaveSchema = z.strictObject({
+  id: z.string().min(1),
+  supervisorId: userIdSchema,
+  org: z.string().min(1),
+  from: civilDateSchema,
+  to: civilDateSchema.optional(),
+  recordedBy: userIdSchema,
+  recordedAt: instant,
+});
+export type SupervisorLeave = z.infer<typeof supervisorLeaveSchema>;

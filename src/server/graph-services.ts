@@ -16,6 +16,7 @@ import type { ColumnDefinition } from '../records/lists.js';
 import type { BusyInterval } from '../schedule/slots.js';
 import type { Pack } from '../policy/schema.js';
 import type { AppServices, DirectoryPerson, PeopleDirectory } from './services.js';
+import type { AutomaticReplies } from '../absence/absence.js';
 
 function zoned(localDateTime: string): DateTimeTimeZone {
   return { dateTime: `${localDateTime}:00`, timeZone: londonWindowsTimeZone };
@@ -109,6 +110,12 @@ const userSchema = z.looseObject({
 });
 type GraphUser = z.infer<typeof userSchema>;
 const select = 'id,displayName,mail,userPrincipalName,jobTitle,department';
+const dateTimeTimeZoneSchema = z.looseObject({ dateTime: z.string(), timeZone: z.string().nullish() });
+const automaticRepliesSchema = z.looseObject({
+  status: z.enum(['disabled', 'alwaysEnabled', 'scheduled']),
+  scheduledStartDateTime: dateTimeTimeZoneSchema.nullish(),
+  scheduledEndDateTime: dateTimeTimeZoneSchema.nullish(),
+});
 
 export class GraphDirectory implements PeopleDirectory {
   constructor(private readonly client: GraphClient) {}
@@ -160,6 +167,16 @@ export class GraphDirectory implements PeopleDirectory {
       for (const item of page) users.push(userSchema.parse(item));
     }
     return Promise.all(users.map(async (u) => GraphDirectory.person(u, await this.managerId(u.id))));
+  }
+
+  /** GET /users/{id}/mailboxSettings/automaticRepliesSetting: status and schedule; the reply texts are never read on. */
+  async automaticReplies(idOrUpn: string): Promise<AutomaticReplies | undefined> {
+    const response = await this.client.request({ method: 'GET', path: `/users/${segment(idOrUpn)}/mailboxSettings/automaticRepliesSetting`, accept: [404] });
+    if (response.status !== 200) return undefined;
+    const body = automaticRepliesSchema.parse(response.body);
+    const start = body.status === 'scheduled' ? instantOf(body.scheduledStartDateTime) : undefined;
+    const end = body.status === 'scheduled' ? instantOf(body.scheduledEndDateTime) : undefined;
+    return { status: body.status, ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
   }
 }
 

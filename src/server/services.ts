@@ -4,6 +4,7 @@
  * mode differ only in how these are constructed (see graph-services.ts), never in how they
  * are used.
  */
+import type { AutomaticReplies } from '../absence/absence.js';
 import type { CalendarPort, DirectoryPort } from '../booking/ports.js';
 import type { Pack } from '../policy/schema.js';
 import type { RecordsRepository } from '../records/repository.js';
@@ -21,6 +22,11 @@ export interface DirectoryPerson {
 export interface PeopleDirectory extends DirectoryPort {
   person(idOrUpn: string): Promise<DirectoryPerson | undefined>;
   everyone(): Promise<DirectoryPerson[]>;
+  /**
+   * Outlook automatic replies (status and schedule only, never the messages), evidence of a
+   * supervisor's absence. Optional: a directory without mailboxes (test fakes) has none.
+   */
+  automaticReplies?(idOrUpn: string): Promise<AutomaticReplies | undefined>;
 }
 
 export interface AppServices {
