@@ -12,6 +12,11 @@ export const auditEntrySchema = z.strictObject({
   list: z.string().min(1).max(64),
   recordId: z.string().min(1).max(256),
   at: z.iso.datetime({ offset: true }),
+  /** The organisation (pack id) whose record it is: service managers read their own only. */
+  org: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,40}$/)
+    .optional(),
   /** Why, as a code (e.g. `retention`, `subject-access`, `audit-sample`), never free text. */
   purpose: z
     .string()
@@ -21,6 +26,7 @@ export const auditEntrySchema = z.strictObject({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export interface AuditQuery {
+  org?: string;
   recordId?: string;
   actorId?: string;
   from?: string;
@@ -46,6 +52,7 @@ export function auditAccess(log: AuditLog, entry: AuditEntry, record: { supervis
 
 function matches(entry: AuditEntry, query: AuditQuery): boolean {
   return (
+    (query.org === undefined || entry.org === query.org) &&
     (query.recordId === undefined || entry.recordId === query.recordId) &&
     (query.actorId === undefined || entry.actorId === query.actorId) &&
     (query.from === undefined || entry.at >= query.from) &&
@@ -65,13 +72,18 @@ export class MemoryAuditLog implements AuditLog {
   }
 }
 
-/** Append-only table in the data directory. */
+/** Append-only table in the data directory (or in a database the caller shares with it). */
 export class SqliteAuditLog implements AuditLog {
   private readonly db: Database.Database;
+  private readonly owned: boolean;
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+  constructor(file: string | Database.Database) {
+    this.owned = typeof file === 'string';
+    this.db = typeof file === 'string' ? new Database(file) : file;
+    if (this.owned) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('busy_timeout = 5000');
+    }
     this.db.exec(`CREATE TABLE IF NOT EXISTS record_audit (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       actor_id TEXT NOT NULL,
@@ -79,6 +91,7 @@ export class SqliteAuditLog implements AuditLog {
       list TEXT NOT NULL,
       record_id TEXT NOT NULL,
       at TEXT NOT NULL,
+      org TEXT,
       purpose TEXT
     );
     CREATE INDEX IF NOT EXISTS record_audit_record ON record_audit (record_id);
@@ -87,24 +100,27 @@ export class SqliteAuditLog implements AuditLog {
 
   write(entry: AuditEntry): void {
     const e = auditEntrySchema.parse(entry);
-    this.db.prepare('INSERT INTO record_audit (actor_id, action, list, record_id, at, purpose) VALUES (?, ?, ?, ?, ?, ?)').run(e.actorId, e.action, e.list, e.recordId, e.at, e.purpose ?? null);
+    this.db
+      .prepare('INSERT INTO record_audit (actor_id, action, list, record_id, at, org, purpose) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(e.actorId, e.action, e.list, e.recordId, e.at, e.org ?? null, e.purpose ?? null);
   }
 
   entries(query: AuditQuery = {}): AuditEntry[] {
-    const rows = this.db.prepare('SELECT actor_id, action, list, record_id, at, purpose FROM record_audit ORDER BY seq').all() as {
+    const rows = this.db.prepare('SELECT actor_id, action, list, record_id, at, org, purpose FROM record_audit ORDER BY seq').all() as {
       actor_id: string;
       action: AuditEntry['action'];
       list: string;
       record_id: string;
       at: string;
+      org: string | null;
       purpose: string | null;
     }[];
     return rows
-      .map((r) => ({ actorId: r.actor_id, action: r.action, list: r.list, recordId: r.record_id, at: r.at, ...(r.purpose ? { purpose: r.purpose } : {}) }))
+      .map((r) => ({ actorId: r.actor_id, action: r.action, list: r.list, recordId: r.record_id, at: r.at, ...(r.org ? { org: r.org } : {}), ...(r.purpose ? { purpose: r.purpose } : {}) }))
       .filter((e) => matches(e, query));
   }
 
   close(): void {
-    this.db.close();
+    if (this.owned && this.db.open) this.db.close();
   }
 }

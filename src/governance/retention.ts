@@ -80,6 +80,8 @@ export interface ApplyOptions {
   actorId: string;
   at: Date;
   audit: AuditLog;
+  /** The organisation the records belong to (scopes the audit entries). */
+  org?: string;
 }
 
 /** Deletes what the report lists, unless dry run; a record changed since the report is left. */
@@ -90,7 +92,7 @@ export async function applyRetention(records: RecordsRepository, report: Retenti
   for (const item of report.due) {
     try {
       await records.remove(item.list, item.id, item.version);
-      options.audit.write({ actorId: options.actorId, action: 'delete', list: item.list, recordId: item.id, at: options.at.toISOString(), purpose: 'retention' });
+      options.audit.write({ actorId: options.actorId, action: 'delete', list: item.list, recordId: item.id, at: options.at.toISOString(), ...(options.org ? { org: options.org } : {}), purpose: 'retention' });
       deleted += 1;
     } catch {
       // Changed since the report (a CONFLICT): someone is using it; the next run decides again.

@@ -72,10 +72,10 @@ ${sections}
 export async function exportSubjectAccess(
   records: RecordsRepository,
   subjectId: string,
-  options: { actorId: string; at: Date; audit: AuditLog },
-): Promise<{ json: string; html: string; count: number }> {
+  options: { actorId: string; at: Date; audit: AuditLog; org?: string },
+): Promise<{ doc: SubjectAccessExport; json: string; html: string; count: number }> {
   const held = await recordsOfPerson(records, subjectId);
-  for (const h of held) options.audit.write({ actorId: options.actorId, action: 'export', list: h.list, recordId: h.id, at: options.at.toISOString(), purpose: 'subject-access' });
+  for (const h of held) options.audit.write({ actorId: options.actorId, action: 'export', list: h.list, recordId: h.id, at: options.at.toISOString(), ...(options.org ? { org: options.org } : {}), purpose: 'subject-access' });
   const doc = buildExport(subjectId, held, options.at);
-  return { json: JSON.stringify(doc, null, 2), html: renderExportHtml(doc), count: held.length };
+  return { doc, json: JSON.stringify(doc, null, 2), html: renderExportHtml(doc), count: held.length };
 }

@@ -6,6 +6,8 @@
  */
 import type { AutomaticReplies } from '../absence/absence.js';
 import type { CalendarPort, DirectoryPort } from '../booking/ports.js';
+import type { Notifier } from '../governance/service.js';
+import type { GovernanceStore } from '../governance/store.js';
 import type { Pack } from '../policy/schema.js';
 import type { RecordsRepository } from '../records/repository.js';
 
@@ -39,4 +41,10 @@ export interface AppServices {
   now(): Date;
   /** Public base URL of the app (links in meeting bodies and cards). */
   appUrl: string;
+  /**
+   * The record audit log and audit samples (bootstrap keeps them in the data directory) and,
+   * once the bot is up, its proactive sender for audit notices. Without it the API keeps them
+   * in memory for the life of the services object (tests).
+   */
+  governance?: { store: GovernanceStore; notify?: Notifier };
 }

@@ -13,6 +13,7 @@ import { bearerTokenOf, devIdentityAllowed, identityMiddleware, type Identity, t
 import { isDelegating } from '../graph-services.js';
 import { agreementRoutes } from './routes/agreements.js';
 import { complianceRoutes } from './routes/compliance.js';
+import { governanceRoutes } from './routes/governance.js';
 import { peopleRoutes } from './routes/people.js';
 import { recordRoutes } from './routes/records.js';
 import { scheduleRoutes } from './routes/schedule.js';
@@ -62,6 +63,7 @@ export function createApi(options: ApiOptions): Api {
   recordRoutes(api, deps);
   superviseeRoutes(api, deps);
   complianceRoutes(api, deps);
+  governanceRoutes(api, deps);
 
   const router = express.Router();
   router.use(express.json({ limit: '512kb' }));

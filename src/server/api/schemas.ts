@@ -526,3 +526,91 @@ export const personComplianceSchema = z
 export type PersonCompliance = z.infer<typeof personComplianceSchema>;
 
 export const csvSchema = z.string().describe('RFC 4180 CSV, one row per finding.');
+
+// ---------------------------------------------------------------------------------------------
+// Records governance: audit log, subject access, audit samples
+
+export const auditLogQuerySchema = z.strictObject({
+  from: civilDateSchema.optional().describe('First day (London) of entries to list.'),
+  to: civilDateSchema.optional().describe('Day after the last day of entries to list.'),
+  recordId: z.string().min(1).max(256).optional(),
+});
+
+export const auditEntryViewSchema = z
+  .strictObject({
+    actorId: z.string().describe('Directory user id of who read or changed the record (never a name).'),
+    action: z.enum(['read', 'write', 'delete', 'export', 'sample', 'review']),
+    list: z.string().describe('The record type (SharePoint list key).'),
+    recordId: z.string(),
+    at: instant,
+    purpose: z.string().optional(),
+  })
+  .meta({ id: 'AuditEntry' });
+export type AuditEntryView = z.infer<typeof auditEntryViewSchema>;
+
+export const auditLogSchema = z.strictObject({ org: z.string(), entries: z.array(auditEntryViewSchema) }).meta({ id: 'AuditLog' });
+export type AuditLogView = z.infer<typeof auditLogSchema>;
+
+export const personParams = z.strictObject({ id: userIdSchema.describe('Directory user id or UPN of the person.') });
+
+export const subjectAccessSchema = z
+  .strictObject({
+    subjectId: z.string(),
+    generatedAt: instant,
+    records: z.array(z.strictObject({ list: z.string(), listName: z.string(), id: z.string(), record: z.record(z.string(), z.unknown()) })),
+  })
+  .meta({ id: 'SubjectAccessExport' });
+
+export const subjectAccessHtmlSchema = z
+  .strictObject({
+    subjectId: z.string(),
+    count: z.number().int(),
+    html: z.string().describe('A self-contained HTML page (no scripts); all record text is escaped.'),
+  })
+  .meta({ id: 'SubjectAccessHtml' });
+
+export const sampleParams = z.strictObject({ sampleId: z.string().min(1).max(100) });
+export const sampleRecordParams = z.strictObject({ sampleId: z.string().min(1).max(100), recordId: z.string().min(1).max(256) });
+
+export const drawSampleSchema = z.strictObject({
+  asOf: civilDateSchema.optional().describe('A day in the audit period to sample; default today.'),
+  size: z.number().int().min(1).max(100).default(10).describe('How many records to draw (fewer when the period holds fewer).'),
+  seed: z.number().int().min(0).max(2_147_483_646).optional().describe('Repeats a draw exactly; default random (and recorded).'),
+});
+
+export const reviewSampledSchema = z.strictObject({ version, reviewed: z.boolean() });
+
+export const auditSampleViewSchema = z
+  .strictObject({
+    id: z.string(),
+    version,
+    reviewId: z.string(),
+    period: z.strictObject({ from: civilDateSchema, to: civilDateSchema }),
+    seed: z.number().int(),
+    drawnBy: z.string(),
+    drawnAt: instant,
+    notifySupervisee: z.boolean(),
+    items: z.array(
+      z.strictObject({
+        recordId: z.string(),
+        sessionDate: civilDateSchema,
+        supervisee: personSchema,
+        supervisor: personSchema,
+        reviewedBy: z.string().optional(),
+        reviewedAt: instant.optional(),
+        /** Whether the supervisee has been told (only when the policy says they are told beforehand). */
+        told: z.enum(['sent', 'pending', 'not-required']),
+      }),
+    ),
+  })
+  .meta({ id: 'AuditSample' });
+export type AuditSampleView = z.infer<typeof auditSampleViewSchema>;
+
+export const auditOverviewSchema = z
+  .strictObject({
+    rhythm: z.strictObject({ reviewId: z.string(), label: z.string(), months: z.number().int(), notifySuperviseeBeforehand: z.boolean(), source: sourceView }).nullable(),
+    currentPeriod: z.strictObject({ from: civilDateSchema, to: civilDateSchema }).nullable(),
+    samples: z.array(auditSampleViewSchema),
+  })
+  .meta({ id: 'AuditOverview' });
+export type AuditOverview = z.infer<typeof auditOverviewSchema>;

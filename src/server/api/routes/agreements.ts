@@ -6,6 +6,7 @@ import { describeFrequency, isAtLeastAsStrict, type ConcreteFrequency } from '..
 import { resolveRole } from '../../../policy/resolve.js';
 import type { Frequency, Pack, Template } from '../../../policy/schema.js';
 import type { Agreement, Staff } from '../../../records/models.js';
+import { auditRecordAccess } from '../audit.js';
 import { Authoriser } from '../authorisation.js';
 import type { ApiDeps } from '../deps.js';
 import type { ApiBuilder } from '../http.js';
@@ -93,6 +94,7 @@ async function agreementView(deps: ApiDeps, auth: Authoriser, identity: Identity
     (review.onSupervisorChange ? ' and when the supervisor changes' : '') +
     (review.onRequest ? '; either of you may ask for a review at any time' : '');
   const current = currentAgreement(data.agreements);
+  if (current) auditRecordAccess(deps, identity, 'agreements', current.record, 'read');
   return {
     supervisee: await auth.personView(staff.userId),
     supervisor: await auth.personView(staff.supervisorId),
@@ -188,6 +190,7 @@ export function agreementRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const auth = new Authoriser(services);
       const found = await requireAgreement(deps, params.agreementId);
       const { staff } = await auth.write(identity, found.record.superviseeId, 'supervisor-write');
+      auditRecordAccess(deps, identity, 'agreements', found.record, 'write');
       if (found.record.status !== 'draft') throw new SupervisionError('WORKFLOW', 'A signed agreement cannot be changed; start a review instead.', { field: 'agreementId' });
       checkAnswers(templateOf(services.pack, found.record.templateId), body.answers);
       checkAgreed(deps, staff, body.agreedFrequency, body.agreedMinutes);
@@ -221,6 +224,7 @@ export function agreementRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const auth = new Authoriser(services);
       const found = await requireAgreement(deps, params.agreementId);
       const { capacity, staff } = await auth.write(identity, found.record.superviseeId, 'party-write');
+      auditRecordAccess(deps, identity, 'agreements', found.record, 'write');
       const now = nowIso(services);
       let next: Agreement;
       if (capacity === 'supervisor') {

@@ -10,6 +10,7 @@ import type { Action, CaseDiscussion, RecordCase, SessionRecord, Staff } from '.
 import { conflict, type Versioned } from '../../../records/repository.js';
 import { nextDue, phaseWindows } from '../../../schedule/deadline.js';
 import type { WriteAction } from '../../../records/access.js';
+import { auditRecordAccess } from '../audit.js';
 import { Authoriser, type Subject } from '../authorisation.js';
 import type { ApiDeps } from '../deps.js';
 import type { ApiBuilder } from '../http.js';
@@ -141,6 +142,7 @@ async function requireRecord(deps: ApiDeps, recordId: string): Promise<Versioned
 async function recordForWrite(deps: ApiDeps, auth: Authoriser, identity: Identity, recordId: string, action: WriteAction): Promise<{ found: Versioned<SessionRecord>; subject: Subject }> {
   const found = await requireRecord(deps, recordId);
   const subject = await auth.write(identity, found.record.superviseeId, action);
+  auditRecordAccess(deps, identity, 'sessionRecords', found.record, 'write');
   return { found, subject };
 }
 
@@ -217,6 +219,7 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
 
   async function view(identity: Identity, auth: Authoriser, found: Versioned<SessionRecord>): Promise<RecordView> {
     const subject = await auth.read(identity, found.record.superviseeId);
+    auditRecordAccess(deps, identity, 'sessionRecords', found.record, 'read');
     return recordView(deps, auth, subject, found);
   }
 
@@ -514,6 +517,7 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const { staff } = await new Authoriser(services).read(identity, params.id);
       const today = todayOf(services);
       const rows = await services.records.where('actions', 'superviseeId', staff.userId);
+      auditRecordAccess(deps, identity, 'actions', rows.map((r) => r.record), 'read');
       return rows.map((r) => ({ ...r.record, overdue: !r.record.doneAt && r.record.due < today })).sort((a, b) => (a.due < b.due ? -1 : 1));
     },
   });
@@ -532,6 +536,7 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const found = await services.records.get('actions', params.actionId);
       if (!found) throw new SupervisionError('NOT_FOUND', `no action "${params.actionId}"`, { field: 'actionId' });
       await new Authoriser(services).write(identity, found.record.superviseeId, 'party-write');
+      auditRecordAccess(deps, identity, 'actions', found.record, 'write');
       const { doneAt: _d, ...rest } = found.record;
       const saved = await services.records.update('actions', body.done ? { ...rest, doneAt: found.record.doneAt ?? nowIso(services) } : rest, found.version);
       return { ...saved.record, overdue: !saved.record.doneAt && saved.record.due < todayOf(services) };
@@ -550,6 +555,7 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
     handler: async ({ identity, params }) => {
       const { staff } = await new Authoriser(services).read(identity, params.id);
       const [caseload, discussions] = await Promise.all([services.records.where('caseload', 'superviseeId', staff.userId), services.records.where('caseDiscussions', 'superviseeId', staff.userId)]);
+      auditRecordAccess(deps, identity, 'caseDiscussions', discussions.map((d) => d.record), 'read');
       return { caseload: caseload.map((c) => c.record), discussions: discussions.map((d) => d.record) };
     },
   });
@@ -565,7 +571,9 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
     errors: [403, 404],
     handler: async ({ identity, params }) => {
       const { staff } = await new Authoriser(services).read(identity, params.id);
-      return (await services.records.where('cancellations', 'superviseeId', staff.userId)).map((c) => c.record);
+      const cancellations = (await services.records.where('cancellations', 'superviseeId', staff.userId)).map((c) => c.record);
+      auditRecordAccess(deps, identity, 'cancellations', cancellations, 'read');
+      return cancellations;
     },
   });
 
@@ -580,7 +588,9 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
     errors: [403, 404],
     handler: async ({ identity, params }) => {
       const { staff } = await new Authoriser(services).read(identity, params.id);
-      return (await services.records.where('agreements', 'superviseeId', staff.userId)).map((a) => a.record);
+      const agreements = (await services.records.where('agreements', 'superviseeId', staff.userId)).map((a) => a.record);
+      auditRecordAccess(deps, identity, 'agreements', agreements, 'read');
+      return agreements;
     },
   });
 }
