@@ -17,18 +17,20 @@ import { SupervisionError } from '../src/errors.js';
 import { runDueJobs, type RunReport } from '../src/jobs/runner.js';
 import { SqliteJobStore, type JobSpec } from '../src/jobs/store.js';
 import { silentLogger, type Logger } from '../src/logger.js';
-import type { ServerConfig } from '../src/server/config.js';
+import type { BotStorageConfig, ServerConfig } from '../src/server/config.js';
 import type { AppServices } from '../src/server/services.js';
 import { cardContentType, type AdaptiveCardJson } from './cards/elements.js';
 import { helpCard, messageCard } from './cards/personal-cards.js';
-import { Circles, parseStart, type CircleOptions, type CirclePost } from './circles.js';
+import { Circles, type CircleOptions, type CirclePost } from './circles.js';
 import { ConversationStore, scopeOf, tenantOf } from './conversations.js';
+import { readCircleStart } from './mentions.js';
 import { botHandlers, botPlanner, cardActivity, timingWith, type PromptTiming } from './jobs.js';
 import { Pacer, teamsLimits, type PacingLimits } from './pacing.js';
 import { Personal, commandOf } from './personal.js';
 import { ProactiveSender, type BotIdentity, type Sender } from './sender.js';
 import { applySignOff } from './signoff.js';
 import { SqliteStorage } from './sqlite-storage.js';
+import { openStorage } from './storage.js';
 
 export interface BotConfig {
   mode: 'local' | 'tenant';
@@ -42,6 +44,8 @@ export interface BotConfig {
   tenantId?: string;
   /** Tenants whose activities are accepted (tenant mode). */
   allowedTenants?: readonly string[];
+  /** Where bot state and conversation references live (default SQLite in dataDir). */
+  storage?: BotStorageConfig;
 }
 
 export interface BotOptions {
@@ -94,10 +98,12 @@ function isLoopbackUrl(url: unknown): boolean {
 
 /** The bot's settings from the server's configuration. */
 export function botConfigFrom(config: ServerConfig): BotConfig {
-  if (config.mode === 'local') return { mode: 'local', dataDir: config.dataDir };
+  const storage = config.botStorage ? { storage: config.botStorage } : {};
+  if (config.mode === 'local') return { mode: 'local', dataDir: config.dataDir, ...storage };
   return {
     mode: 'tenant',
     dataDir: config.dataDir,
+    ...storage,
     clientId: config.BOT_ID ?? config.CLIENT_ID,
     tenantId: config.TENANT_ID,
     allowedTenants: config.allowedTenants,
@@ -151,7 +157,7 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
   const adapter = new CloudAdapter(auth);
   if (!options.storage || !options.jobStore) mkdirSync(config.dataDir, { recursive: true });
   const ownsStorage = !options.storage;
-  const storage = options.storage ?? new SqliteStorage(join(config.dataDir, 'bot-state.sqlite'));
+  const storage = options.storage ?? openStorage(config);
   const ownsJobs = !options.jobStore;
   const jobs = options.jobStore ?? new SqliteJobStore(join(config.dataDir, 'jobs.sqlite'));
   const timing = timingWith(options.timing);
@@ -309,20 +315,20 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
     const text = html(activity.text ?? '');
     const userId = userIdOf(context);
     if (scope !== 'personal') {
-      const start = parseStart(text);
+      const start = await readCircleStart(context, services.directory);
       if (!start) {
         await context.sendActivity(Activity.fromObject(cardActivity(helpCard('channel', services.appUrl))));
         return;
       }
       if ('error' in start) {
-        await context.sendActivity(Activity.fromObject(cardActivity(messageCard('Case references only', start.error))));
+        await context.sendActivity(Activity.fromObject(cardActivity(messageCard(start.title, start.error))));
         return;
       }
       if (!userId || !activity.conversation?.id) {
         await context.sendActivity(Activity.fromObject(cardActivity(messageCard('I cannot tell who you are', 'Your Teams account did not come with a directory id.'))));
         return;
       }
-      const result = await circles.start({ kind: start.kind, ...(start.caseRef ? { caseRef: start.caseRef } : {}), conversationId: activity.conversation.id, activityId: activity.id ?? `${Date.now()}`, presenterId: userId, now: services.now() });
+      const result = await circles.start({ kind: start.kind, ...(start.caseRef ? { caseRef: start.caseRef } : {}), conversationId: activity.conversation.id, activityId: activity.id ?? `${Date.now()}`, presenterId: start.presenterId ?? userId, startedBy: userId, now: services.now() });
       await context.sendActivity(Activity.fromObject(cardActivity(result.card)));
       await deliver(context, result);
       return;

@@ -151,7 +151,8 @@ export class Circles {
     throw new SupervisionError('CONFLICT', 'the circle is changing too fast; try again', { field: 'circleId' });
   }
 
-  async start(input: { kind: CircleKind; caseRef?: string; conversationId: string; activityId: string; presenterId: string; now: Date }): Promise<CircleResult> {
+  /** `startedBy` (when someone else presents) takes part too: they called the circle. */
+  async start(input: { kind: CircleKind; caseRef?: string; conversationId: string; activityId: string; presenterId: string; startedBy?: string; now: Date }): Promise<CircleResult> {
     const existing = await this.services.records.where('circleSessions', 'conversationId', input.conversationId);
     const id = circleIdFor(input.conversationId, input.activityId);
     const same = existing.find((c) => c.record.id === id);
@@ -168,7 +169,7 @@ export class Circles {
       conversationId: input.conversationId,
       presenterId: input.presenterId,
       ...(input.caseRef ? { caseRef: input.caseRef } : {}),
-      participants: [input.presenterId],
+      participants: [...new Set([input.presenterId, ...(input.startedBy ? [input.startedBy] : [])])],
       stage: first.id,
       ...(first.minutes ? { stageEndsAt: new Date(input.now.getTime() + first.minutes * 60_000).toISOString() } : {}),
       contributions: [],

@@ -23,9 +23,51 @@ const commonSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
-export type LocalConfig = z.infer<typeof commonSchema> & { mode: 'local'; host: string; dataDir: string };
+// --- the bot's state and conversation references (docs/bot-storage.md) ---------------------
+const containerName = z.string().regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { message: 'must be a blob container name: 3 to 63 lower-case letters, digits and single hyphens' });
+
+const botStorageSchema = z.object({
+  BOT_STORAGE: z.enum(['sqlite', 'blob'], { message: 'must be sqlite (a file in the data directory, one server) or blob (Azure Blob Storage, any number of servers)' }).default('sqlite'),
+  // Never echoed in errors: the URL carries a SAS token.
+  BOT_STORAGE_BLOB_URL: z.url({ protocol: /^https?$/, message: 'must be the container URL with a SAS token, https://<account>.blob.core.windows.net/<container>?<sas>' }).optional(),
+  BOT_STORAGE_BLOB_CONNECTION_STRING: z
+    .string()
+    .refine((v) => /(^|;)\s*(AccountName|BlobEndpoint)=/i.test(v) && /(^|;)\s*(AccountKey|SharedAccessSignature)=/i.test(v), { message: 'must be a storage connection string with AccountName (or BlobEndpoint) and AccountKey (or SharedAccessSignature)' })
+    .optional(),
+  BOT_STORAGE_BLOB_CONTAINER: containerName.default('supervision-bot'),
+});
+
+export type BotStorageConfig = { kind: 'sqlite' } | { kind: 'blob'; containerUrl: string } | { kind: 'blob'; connectionString: string; container: string };
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+/** Where the bot keeps its state; blob needs exactly one way to reach the container. */
+function botStorageFrom(env: Readonly<Record<string, string | undefined>>): BotStorageConfig {
+  const parsed = botStorageSchema.safeParse(env);
+  if (!parsed.success) fail(parsed.error.issues[0]);
+  const { BOT_STORAGE, BOT_STORAGE_BLOB_URL: url, BOT_STORAGE_BLOB_CONNECTION_STRING: connectionString, BOT_STORAGE_BLOB_CONTAINER: container } = parsed.data;
+  const problem = (field: string, message: string): never => {
+    throw new SupervisionError('CONFIGURATION', `${field}: ${message}`, { field });
+  };
+  if (BOT_STORAGE === 'sqlite') return { kind: 'sqlite' };
+  if (url && connectionString) problem('BOT_STORAGE_BLOB_URL', 'set BOT_STORAGE_BLOB_URL or BOT_STORAGE_BLOB_CONNECTION_STRING, not both');
+  if (connectionString) return { kind: 'blob', connectionString, container };
+  if (!url) return problem('BOT_STORAGE_BLOB_URL', 'BOT_STORAGE=blob needs BOT_STORAGE_BLOB_URL (a container URL with a SAS token) or BOT_STORAGE_BLOB_CONNECTION_STRING');
+  const parts = new URL(url);
+  // Plain http only reaches a local emulator (Azurite); a SAS must never cross the network in clear.
+  if (parts.protocol === 'http:' && !isLoopbackHost(parts.hostname)) problem('BOT_STORAGE_BLOB_URL', 'must use https (http is accepted for a loopback emulator only)');
+  const segments = parts.pathname.split('/').filter(Boolean);
+  const named = isLoopbackHost(parts.hostname) ? segments[1] : segments[0];
+  if (!named || !containerName.safeParse(named).success || segments.length > (isLoopbackHost(parts.hostname) ? 2 : 1)) problem('BOT_STORAGE_BLOB_URL', 'must name one container after the account, e.g. https://<account>.blob.core.windows.net/<container>?<sas>');
+  if (!parts.searchParams.has('sig')) problem('BOT_STORAGE_BLOB_URL', 'must carry a SAS token (the query with sig=…): managed identity is not supported');
+  return { kind: 'blob', containerUrl: url };
+}
+
+export type LocalConfig = z.infer<typeof commonSchema> & { mode: 'local'; host: string; dataDir: string; botStorage?: BotStorageConfig };
 export type TenantConfig = z.infer<typeof commonSchema> &
-  z.infer<typeof tenantSchema> & { mode: 'tenant'; host: string; dataDir: string; allowedTenants: string[] };
+  z.infer<typeof tenantSchema> & { mode: 'tenant'; host: string; dataDir: string; allowedTenants: string[]; botStorage?: BotStorageConfig };
 export type ServerConfig = LocalConfig | TenantConfig;
 
 function fail(issue: z.core.$ZodIssue | undefined): never {
@@ -41,12 +83,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const common = commonSchema.safeParse(env);
   if (!common.success) fail(common.error.issues[0]);
   const dataDir = resolve(cwd, common.data.SUPERVISION_DATA_DIR);
-  if (!env.TENANT_ID) return { ...common.data, mode: 'local', host: '127.0.0.1', dataDir };
+  const botStorage = botStorageFrom(env);
+  if (!env.TENANT_ID) return { ...common.data, mode: 'local', host: '127.0.0.1', dataDir, botStorage };
   const tenant = tenantSchema.safeParse(env);
   if (!tenant.success) fail(tenant.error.issues[0]);
   if (!tenant.data.CLIENT_SECRET && !tenant.data.CLIENT_CERTIFICATE_PATH) {
     throw new SupervisionError('CONFIGURATION', 'CLIENT_SECRET: set CLIENT_SECRET or CLIENT_CERTIFICATE_PATH for tenant mode', { field: 'CLIENT_SECRET' });
   }
   const allowedTenants = (tenant.data.ALLOWED_TENANTS ?? tenant.data.TENANT_ID).split(',').map((t) => t.trim()).filter(Boolean);
-  return { ...common.data, ...tenant.data, mode: 'tenant', host: env.HOST ?? '0.0.0.0', dataDir, allowedTenants };
+  return { ...common.data, ...tenant.data, mode: 'tenant', host: env.HOST ?? '0.0.0.0', dataDir, allowedTenants, botStorage };
 }

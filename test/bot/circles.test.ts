@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { circleStages } from '../../bot/circles.js';
 import { personData, staffOf } from '../../bot/people.js';
-import { channelExecute, mention, team } from './support/activities.js';
+import { channelExecute, mention, mentionWith, personMention, team } from './support/activities.js';
 import { cardProblems } from './support/card-schema.js';
 import { actionData, cardText, invokeCard, loadPack, people, startBotHarness, type BotHarness } from './support/harness.js';
 
@@ -168,6 +168,54 @@ describe('solution circle', () => {
       ['selection', null, 'select'],
     ]);
     expect(circleStages(loadPack('dudley'), 'success').map((s) => s.minutes ?? null)).toEqual([4, 6, 6, null, null]);
+  });
+});
+
+describe('a presenter @mentioned beside the bot', () => {
+  const starter = people.teammate;
+  const stored = async () => (await h.services.records.where('circleSessions', 'conversationId', threadId)).map((c) => c.record);
+
+  it('presents when Teams names them only by their bot-specific id: the member lookup gives the directory id', async () => {
+    h.connector.addMember({ id: `29:${presenter.id}`, name: presenter.name, aadObjectId: presenter.id });
+    const activity = mentionWith(h.connector.url, starter, 'solution circle', personMention(presenter), 'LCS-200002', root);
+    expect(activity.entities).toHaveLength(2);
+    expect((await h.post(activity)).status).toBe(200);
+
+    const [circle] = await stored();
+    expect(circle).toMatchObject({ kind: 'solution', caseRef: 'LCS-200002', presenterId: presenter.id });
+    // The one who called the circle takes part too.
+    expect(new Set(circle!.participants)).toEqual(new Set([presenter.id, starter.id]));
+    const opening = cardText(threadCards()[0]!.card);
+    expect(opening).toContain(presenter.name);
+    expect(opening).toContain('LCS-200002');
+    // Presenter-only steps follow the mentioned presenter, not the starter.
+    expect(cardText(invokeCard(await act(starter, 'circle.next', { circleId: circle!.id, stage: 'set-the-focus' })))).toContain('Only the presenter');
+    expect(cardText(invokeCard(await act(presenter, 'circle.next', { circleId: circle!.id, stage: 'set-the-focus' })))).toContain('Moving on');
+  });
+
+  it('takes the directory id from the mention itself when Teams sends it, and the case reference is optional', async () => {
+    await h.post(mentionWith(h.connector.url, starter, 'success circle', personMention(presenter, { withDirectoryId: true }), '', root));
+    const [circle] = await stored();
+    expect(circle).toMatchObject({ kind: 'success', presenterId: presenter.id });
+    expect(circle!.caseRef).toBeUndefined();
+  });
+
+  it('without a second mention the starter presents, as before', async () => {
+    await h.post(mention(h.connector.url, starter, 'solution circle LCS-200003', root));
+    expect((await stored())[0]).toMatchObject({ presenterId: starter.id, participants: [starter.id] });
+  });
+
+  it('refuses someone it cannot find, and more than one presenter, starting nothing', async () => {
+    const stranger = { id: '00000000-0000-4000-8000-00000000dead', name: 'Unknown Visitor' };
+    await h.post(mentionWith(h.connector.url, starter, 'solution circle', personMention(stranger), 'LCS-200004', root));
+    expect(cardText(threadCards()[0]!.card)).toContain('Presenter not found');
+    const two = mentionWith(h.connector.url, starter, 'solution circle', personMention(presenter, { withDirectoryId: true }), '', 'root-2');
+    two.text = `${two.text as string} <at>${people.third.name}</at>`;
+    (two.entities as unknown[]).push(personMention(people.third, { withDirectoryId: true }));
+    await h.post(two);
+    expect(cardText(h.connector.cards((c) => c.conversationId === `${team.channel};messageid=root-2`)[0]!.card)).toContain('One presenter');
+    expect(await stored()).toEqual([]);
+    expect(await h.services.records.where('circleSessions', 'conversationId', `${team.channel};messageid=root-2`)).toEqual([]);
   });
 });
 

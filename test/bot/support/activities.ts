@@ -82,6 +82,21 @@ export function mention(serviceUrl: string, person: Person, text: string, rootId
   return activity;
 }
 
+/** Teams' mention entity for a person: their bot-specific id and name, sometimes their directory id. */
+export function personMention(person: Person, options: { withDirectoryId?: boolean } = {}) {
+  return { type: 'mention', mentioned: { id: `29:${person.id}`, name: person.name, ...(options.withDirectoryId ? { aadObjectId: person.id } : {}) }, text: `<at>${person.name}</at>` };
+}
+
+/**
+ * "@Supervision solution circle @Person LCS-…": the bot's mention and a person's, both in the
+ * text and as entities, as Teams sends a channel message mentioning two.
+ */
+export function mentionWith(serviceUrl: string, person: Person, before: string, other: ReturnType<typeof personMention>, after: string, rootId: string): ActivityJson {
+  const activity = mention(serviceUrl, person, `${before} ${other.text} ${after}`.trim(), rootId);
+  activity.entities = [...(activity.entities as unknown[]), other];
+  return activity;
+}
+
 export function channelExecute(serviceUrl: string, person: Person, rootId: string, verb: string, data: Record<string, unknown>): ActivityJson {
   const activity = execute(serviceUrl, person, verb, data, thread(rootId));
   activity.channelData = { tenant: { id: tenantId }, team: { id: team.id }, channel: { id: team.channel } };

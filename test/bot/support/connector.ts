@@ -33,6 +33,8 @@ export interface Connector {
   /** The next `times` posts answer with this status. */
   failNext(status: number, times?: number, retryAfterSeconds?: number): void;
   limit(limits: ConnectorLimits | undefined): void;
+  /** Members the stub answers `GET /v3/conversations/{id}/members/{memberId}` with. */
+  addMember(member: { id: string; name: string; aadObjectId: string }): void;
   clear(): void;
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function startConnector(): Promise<Connector> {
   const everything: Captured[] = [];
   let failures: { status: number; times: number; retryAfter?: number } | undefined;
   let limits: ConnectorLimits | undefined;
+  const members = new Map<string, Record<string, unknown>>();
   const windows = new Map<string, number[]>();
   const state = { throttled: 0 };
   let next = 1;
@@ -57,6 +60,14 @@ export async function startConnector(): Promise<Connector> {
   };
 
   app.use((req, res) => {
+    // Conversation members, as Teams answers them: the directory id comes with the member.
+    const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(req.path);
+    if (member && req.method === 'GET') {
+      const found = members.get(decodeURIComponent(member[2]!));
+      if (found) res.status(200).json(found);
+      else res.status(404).json({ error: { code: 'MemberNotFoundInConversation', message: 'member not found' } });
+      return;
+    }
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.path);
     if (!match) {
       res.status(404).json({ error: { code: 'NotFound', message: req.path } });
@@ -115,6 +126,9 @@ export async function startConnector(): Promise<Connector> {
     },
     failNext(status, times = 1, retryAfterSeconds) {
       failures = { status, times, ...(retryAfterSeconds !== undefined ? { retryAfter: retryAfterSeconds } : {}) };
+    },
+    addMember(value) {
+      members.set(value.id, { ...value, userRole: 'user', tenantId: 'tenant' });
     },
     limit(value) {
       limits = value;
