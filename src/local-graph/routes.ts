@@ -14,6 +14,7 @@ import { createItem, deleteItem, getFields, getItem, listItems, updateFields, up
 import { createColumn, createList, deleteList, getColumn, getList, getSite, listColumns, listLists, updateColumn } from './lists.js';
 import type { GraphRequest, GraphResponse } from './protocol.js';
 import { getSchedule } from './schedule.js';
+import { getInstallationChat, getInstalledApp, installApp, listCatalogApps, listInstalledApps, publishCatalogApp } from './teamwork.js';
 import type { StoredUser } from './store.js';
 
 type Handler<C> = (ctx: C) => GraphResponse | Promise<GraphResponse>;
@@ -51,10 +52,16 @@ const routes: Route[] = [
   { method: 'GET', path: 'events/:eventId/instances', scope: 'mailbox', handler: listInstances },
   { method: 'GET', path: 'calendarView', scope: 'mailbox', handler: calendarView },
   { method: 'GET', path: 'calendarView/delta', scope: 'mailbox', handler: calendarViewDelta },
+  { method: 'GET', path: 'teamwork/installedApps', scope: 'directory', handler: listInstalledApps },
+  { method: 'POST', path: 'teamwork/installedApps', scope: 'directory', handler: installApp },
+  { method: 'GET', path: 'teamwork/installedApps/:installation', scope: 'directory', handler: getInstalledApp },
+  { method: 'GET', path: 'teamwork/installedApps/:installation/chat', scope: 'directory', handler: getInstallationChat },
 ];
 
 const rootRoutes: Route[] = [
   { method: 'GET', path: 'users', scope: 'root', handler: listUsers },
+  { method: 'GET', path: 'appCatalogs/teamsApps', scope: 'root', handler: listCatalogApps },
+  { method: 'POST', path: 'appCatalogs/teamsApps', scope: 'root', handler: publishCatalogApp },
   { method: 'GET', path: 'sites/:site', scope: 'root', handler: getSite },
   { method: 'GET', path: 'sites/:site/lists', scope: 'root', handler: listLists },
   { method: 'POST', path: 'sites/:site/lists', scope: 'root', handler: createList },

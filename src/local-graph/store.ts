@@ -96,6 +96,8 @@ CREATE INDEX IF NOT EXISTS events_mailbox ON events (mailbox);
 CREATE INDEX IF NOT EXISTS events_ical ON events (ical_uid);
 CREATE TABLE IF NOT EXISTS event_transactions (mailbox TEXT NOT NULL, transaction_id TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (mailbox, transaction_id));
 CREATE TABLE IF NOT EXISTS delta_rounds (token TEXT PRIMARY KEY, mailbox TEXT NOT NULL, created INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS teams_apps (id TEXT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS teams_app_installations (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, app_id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (user_id, app_id));
 CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lists (id TEXT PRIMARY KEY, site_id TEXT NOT NULL, display_name TEXT NOT NULL, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS lists_site ON lists (site_id);
@@ -208,6 +210,28 @@ export class Store {
   /** Tokens older than `before` expire, as Graph's sync states do. */
   pruneDeltaRounds(before: number): void {
     this.db.prepare('DELETE FROM delta_rounds WHERE created < ?').run(before);
+  }
+
+  // --- Teams app catalog and installations (teamwork.ts) ---------------------------------
+
+  /** False when an app with this id or manifest id is already in the catalog. */
+  addTeamsApp(app: { id: string; externalId: string }): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO teams_apps (id, external_id, json) VALUES (?, ?, ?)').run(app.id, app.externalId, JSON.stringify(app)).changes === 1;
+  }
+
+  teamsApps<T>(): T[] {
+    return parseAll<T>(this.db.prepare('SELECT json FROM teams_apps ORDER BY rowid').all() as JsonRow[]);
+  }
+
+  /** False when the user has this app installed already. */
+  addInstallation(installation: { id: string; userId: string; appId: string }): boolean {
+    return this.db
+      .prepare('INSERT OR IGNORE INTO teams_app_installations (id, user_id, app_id, json) VALUES (?, ?, ?, ?)')
+      .run(installation.id, installation.userId, installation.appId, JSON.stringify(installation)).changes === 1;
+  }
+
+  installationsOf<T>(userId: string): T[] {
+    return parseAll<T>(this.db.prepare('SELECT json FROM teams_app_installations WHERE user_id = ? ORDER BY rowid').all(userId) as JsonRow[]);
   }
 
   // --- SharePoint -----------------------------------------------------------------------
