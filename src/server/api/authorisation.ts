@@ -4,6 +4,8 @@
  * directory, the service managers) and asks the pure rule whether the caller may read or do
  * something. Every record read or write goes through `read` or `write` below.
  */
+import { coverSupervisorOn } from '../../absence/absence.js';
+import { instantToLondon } from '../../calendar/london.js';
 import { SupervisionError } from '../../errors.js';
 import { capacityOf, canWrite, type Capacity, type Relationship, type WriteAction } from '../../records/access.js';
 import type { Staff } from '../../records/models.js';
@@ -87,7 +89,8 @@ export class Authoriser {
       supervisorId: staff.supervisorId,
       supervisorManagerId: supervisor?.managerId ?? null,
       serviceManagerIds: await this.serviceManagerIds(),
-      coverSupervisorId: staff.coverSupervisorId ?? null,
+      // A temporary supervisor has the supervisor's rights only during the cover period.
+      coverSupervisorId: coverSupervisorOn(staff, instantToLondon(this.services.now().getTime()).date),
     };
   }
 

@@ -13,6 +13,7 @@ import { bearerTokenOf, devIdentityAllowed, identityMiddleware, type Identity, t
 import { isDelegating } from '../graph-services.js';
 import { agreementRoutes } from './routes/agreements.js';
 import { complianceRoutes } from './routes/compliance.js';
+import { coverRoutes } from './routes/cover.js';
 import { governanceRoutes } from './routes/governance.js';
 import { peopleRoutes } from './routes/people.js';
 import { recordRoutes } from './routes/records.js';
@@ -64,6 +65,7 @@ export function createApi(options: ApiOptions): Api {
   superviseeRoutes(api, deps);
   complianceRoutes(api, deps);
   governanceRoutes(api, deps);
+  coverRoutes(api, deps);
 
   const router = express.Router();
   router.use(express.json({ limit: '512kb' }));

@@ -614,3 +614,80 @@ export const auditOverviewSchema = z
   })
   .meta({ id: 'AuditOverview' });
 export type AuditOverview = z.infer<typeof auditOverviewSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Supervisor absence and cover
+
+export const supervisorParams = z.strictObject({ id: userIdSchema.describe('Directory user id of the supervisor.') });
+
+const absenceSources = z.array(z.enum(['automatic-replies', 'recorded-leave']));
+const automaticRepliesState = z
+  .enum(['disabled', 'alwaysEnabled', 'scheduled', 'unknown'])
+  .describe('Outlook automatic replies of the supervisor: alwaysEnabled has no dates, so only recorded leave can show how long the absence is; unknown when the mailbox could not be read.');
+
+export const leaveRequestSchema = z
+  .strictObject({
+    from: civilDateSchema.describe('First day away.'),
+    to: civilDateSchema.optional().describe('Last day away; leave out while the return is not known. Recording again with the same first day sets or changes it.'),
+  })
+  .meta({ id: 'LeaveRequest' });
+
+export const absenceViewSchema = z
+  .strictObject({
+    supervisor: personSchema,
+    automaticReplies: automaticRepliesState,
+    /** Leave and automatic replies joined into continuous absences. */
+    absences: z.array(z.strictObject({ from: civilDateSchema, to: civilDateSchema.nullable(), sources: absenceSources })),
+    leave: z.array(z.strictObject({ id: z.string(), from: civilDateSchema, to: civilDateSchema.nullable(), recordedBy: z.string(), recordedAt: instant })),
+  })
+  .meta({ id: 'SupervisorAbsence' });
+export type AbsenceView = z.infer<typeof absenceViewSchema>;
+
+export const coverRequestSchema = z
+  .strictObject({
+    coverSupervisorId: userIdSchema.describe('Directory user id of the temporary supervisor.'),
+    from: civilDateSchema.optional().describe('First day of cover; default today.'),
+    to: civilDateSchema.optional().describe('Last day of cover; leave out to cover until ended.'),
+  })
+  .meta({ id: 'CoverRequest' });
+
+export const supervisorChangeSchema = z
+  .strictObject({
+    supervisorId: userIdSchema.describe('Directory user id of the new supervisor.'),
+    from: civilDateSchema.optional().describe('The day the new supervisor took over; default today, never in the future.'),
+  })
+  .meta({ id: 'SupervisorChange' });
+
+const coverView = z.strictObject({ supervisor: personSchema, from: civilDateSchema.nullable(), to: civilDateSchema.nullable(), inForce: z.boolean() });
+
+export const superviseeCoverSchema = z
+  .strictObject({
+    person: personSchema,
+    supervisor: personSchema,
+    supervisorSince: civilDateSchema.nullable(),
+    cover: coverView.nullable(),
+  })
+  .meta({ id: 'SuperviseeCover' });
+export type SuperviseeCover = z.infer<typeof superviseeCoverSchema>;
+
+export const coverOverviewSchema = z
+  .strictObject({
+    asOf: civilDateSchema,
+    rule: z.strictObject({ coverAfter: z.string(), source: sourceView }).nullable().describe('The pack\'s absence limit; null when the policy sets none.'),
+    supervisees: z.array(
+      z.strictObject({
+        person: personSchema,
+        team: z.string(),
+        supervisor: personSchema,
+        automaticReplies: automaticRepliesState,
+        absence: z.strictObject({ from: civilDateSchema, to: civilDateSchema.nullable(), sources: absenceSources }).nullable(),
+        coverNeeded: z.boolean().describe('The absence is longer than the pack allows and no temporary supervisor is in force.'),
+        due: civilDateSchema.nullable().describe('The first day the absence is longer than the limit.'),
+        cover: coverView.nullable(),
+        canAssign: z.boolean().describe('The caller is the supervisor\'s line manager or a service manager.'),
+      }),
+    ),
+    candidates: z.array(personSchema).describe('People the caller may ask to cover: their direct reports and themselves.'),
+  })
+  .meta({ id: 'CoverOverview' });
+export type CoverOverview = z.infer<typeof coverOverviewSchema>;

@@ -19,6 +19,7 @@ import type { Action, Agreement, Cancellation, CaseDiscussion, CaseloadEntry, Sc
 import type { Versioned } from '../../records/repository.js';
 import { nextDue, phaseWindows } from '../../schedule/deadline.js';
 import type { AppServices } from '../services.js';
+import { absenceReader, type AbsencesOf } from './routes/cover.js';
 import type { FindingView, MonthRate, OccurrenceView, SessionStatus, SourceView } from './schemas.js';
 
 export function sourceView(source: Source): SourceView {
@@ -44,6 +45,8 @@ export interface PersonData {
   caseload: CaseloadEntry[];
   cancellations: Versioned<Cancellation>[];
   occurrences: OccurrenceView[];
+  /** The supervisor's absences, for the pack's cover rule (routes/cover.ts). */
+  supervisorAbsences?: PersonHistory['supervisorAbsences'];
 }
 
 /** The agreement in force (or being drafted) for the current relationship: the newest. */
@@ -240,6 +243,7 @@ export async function loadPeople(services: AppServices, staffList: readonly Staf
   const { records: repo } = services;
   const batched = staffList.filter((s) => !s.supervisorSince || s.supervisorSince <= s.start);
   const bySupervisor = new Map<string, Promise<Batch>>();
+  const absences = absenceReader(services);
   for (const staff of batched) {
     if (bySupervisor.has(staff.supervisorId)) continue;
     const id = staff.supervisorId;
@@ -253,18 +257,18 @@ export async function loadPeople(services: AppServices, staffList: readonly Staf
   return Promise.all(
     staffList.map(async (staff) => {
       const batch = batched.includes(staff) ? await bySupervisor.get(staff.supervisorId) : undefined;
-      if (!batch) return loadPerson(services, staff);
+      if (!batch) return loadPerson(services, staff, undefined, absences);
       const mine = <T extends { record: { superviseeId: string } }>(rows: T[]) => rows.filter((r) => r.record.superviseeId === staff.userId);
-      return loadPerson(services, staff, { schedules: mine(batch.schedules), agreements: mine(batch.agreements), records: mine(batch.records), cancellations: mine(batch.cancellations) });
+      return loadPerson(services, staff, { schedules: mine(batch.schedules), agreements: mine(batch.agreements), records: mine(batch.records), cancellations: mine(batch.cancellations) }, absences);
     }),
   );
 }
 
 /** Everything stored about one supervisee, with their sessions. */
-export async function loadPerson(services: AppServices, staff: Staff, known?: Batch): Promise<PersonData> {
+export async function loadPerson(services: AppServices, staff: Staff, known?: Batch, absences: AbsencesOf = absenceReader(services)): Promise<PersonData> {
   const { records: repo } = services;
   const id = staff.userId;
-  const [schedules, agreements, records, actions, discussions, caseload, cancellations] = await Promise.all([
+  const [schedules, agreements, records, actions, discussions, caseload, cancellations, supervisorAbsences] = await Promise.all([
     known?.schedules ?? repo.where('schedules', 'superviseeId', id),
     known?.agreements ?? repo.where('agreements', 'superviseeId', id),
     known?.records ?? repo.where('sessionRecords', 'superviseeId', id),
@@ -272,6 +276,7 @@ export async function loadPerson(services: AppServices, staff: Staff, known?: Ba
     repo.where('caseDiscussions', 'superviseeId', id),
     repo.where('caseload', 'superviseeId', id),
     known?.cancellations ?? repo.where('cancellations', 'superviseeId', id),
+    absences(staff),
   ]);
   const occurrences = await occurrencesOf(
     services,
@@ -289,6 +294,7 @@ export async function loadPerson(services: AppServices, staff: Staff, known?: Ba
     caseload: caseload.map((c) => c.record),
     cancellations,
     occurrences,
+    ...(supervisorAbsences ? { supervisorAbsences } : {}),
   };
 }
 
@@ -335,6 +341,7 @@ export function historyOf(pack: Pack, data: PersonData): PersonHistory {
     actions: data.actions.map((a) => ({ id: a.record.id, due: a.record.due, ...(a.record.doneAt ? { doneAt: a.record.doneAt } : {}) })),
   };
   if (staff.employmentStart) history.employmentStart = staff.employmentStart;
+  if (data.supervisorAbsences?.length) history.supervisorAbsences = data.supervisorAbsences;
   if (staff.facts) history.variants = { facts: staff.facts };
   if (agreement) {
     history.agreement = {};
@@ -514,6 +521,7 @@ export function agreementDueOf(pack: Pack, staff: Staff, occurrences: readonly O
 }
 
 export function findingLabel(kind: FindingKind): string {
+  if (kind === 'supervisor-absent') return 'Supervisor absent: cover needed';
   const text = kind.replace(/-/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
