@@ -5,9 +5,11 @@ import { planCommand } from './commands/plan.js';
 import { promptsCommand } from './commands/prompts.js';
 import { policiesList, policiesSchema, policiesValidate } from './commands/policies.js';
 import { roles } from './commands/roles.js';
+import { retentionCommand } from './commands/retention.js';
+import { subjectAccessCommand } from './commands/subject-access.js';
 import type { CliIo, Command } from './io.js';
 
-export const commands: Command[] = [policiesValidate, policiesSchema, policiesList, roles, planCommand, complianceCommand, bookCommand, provisionCommand, promptsCommand];
+export const commands: Command[] = [policiesValidate, policiesSchema, policiesList, roles, planCommand, complianceCommand, bookCommand, provisionCommand, promptsCommand, retentionCommand, subjectAccessCommand];
 
 function help(): string {
   return ['usage: supervision <command> [options]', '', ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n');

@@ -21,3 +21,4 @@ export {
   type RetentionRun,
 } from './service.js';
 export { auditSampleSchema, openGovernanceStore, type AuditSample, type GovernanceStore, type SampleItem, type SampleNotice, type SampleStore, type StoredSample } from './store.js';
+export { startGovernance, type GovernanceRuntime, type PersonSender } from './runtime.js';

@@ -46,8 +46,10 @@ export function runGovernanceJobs(deps: GovernanceDeps, store: SqliteJobStore, a
 }
 
 export interface GovernanceScheduler {
+  /** Runs what is due now (joins a run already under way). */
   runNow(): Promise<RunReport | undefined>;
-  stop(): void;
+  /** Stops the timer and waits for a run under way, so the store can be closed after. */
+  stop(): Promise<void>;
 }
 
 /** Checks hourly; the daily job key makes every check after the day's run a no-op. */
@@ -70,6 +72,9 @@ export function scheduleGovernanceJobs(deps: GovernanceDeps, store: SqliteJobSto
   timer.unref();
   return {
     runNow,
-    stop: () => clearInterval(timer),
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
   };
 }

@@ -22,7 +22,7 @@ export type Notifier = (userId: string, text: string) => Promise<'sent' | 'unrea
 export interface GovernanceDeps {
   pack: Pack;
   records: RecordsRepository;
-  directory: { everyone(): Promise<{ id: string }[]> };
+  directory: { everyone(): Promise<{ id: string }[]>; person(idOrUpn: string): Promise<{ id: string } | undefined> };
   store: GovernanceStore;
   now(): Date;
   /** The bot's proactive sender, where there is one; without it notices stay pending. */

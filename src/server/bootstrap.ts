@@ -12,6 +12,7 @@ import { seedLocalOrganisation } from '../demo/seed.js';
 import { demoSiteId } from '../demo/organisation.js';
 import { GraphCalendar, clientCredentialsAuth, createConfidentialClient, createGraphClient, localDevAuth, type GraphClient } from '../graph/index.js';
 import { createLocalGraph, type LocalGraph } from '../local-graph/index.js';
+import { startGovernance, type GovernanceRuntime } from '../governance/runtime.js';
 import type { Logger } from '../logger.js';
 import { getPack } from '../policy/packs.js';
 import { createApp } from './app.js';
@@ -28,6 +29,8 @@ export interface RunningServer {
   localGraph?: LocalGraph;
   /** Outlook-side changes (cancelled or moved occurrences) → Cancellations, every 15 minutes. */
   calendarSync: CalendarSyncTimer;
+  /** Audit log and samples in the data directory; retention runs daily as a job. */
+  governance: GovernanceRuntime;
   close(): Promise<void>;
 }
 
@@ -77,10 +80,13 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
     const seeded = await seedLocalOrganisation(localGraph, services);
     logger.info('local.seeded', { org: pack.id, people: seeded.people, staff: seeded.staff, cases: seeded.cases });
   }
+  const governance = startGovernance(config.dataDir, services, logger);
+  services = governance.services;
   const syncStore = new SqliteSyncStateStore(join(config.dataDir, 'calendar-sync.sqlite'));
   const calendarSync = scheduleCalendarSync({ calendar: new GraphCalendar(appClient), records: services.records, store: syncStore, now: services.now }, services.directory, logger);
   // The bot answers /api/messages before the API router (which owns the rest of /api).
   const bot = mountBot(outer, services, config, { logger });
+  governance.connect(bot.sender);
   outer.use(createApp({ config, services, logger }));
   return {
     url: appUrl,
@@ -88,9 +94,11 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
     services,
     ...(localGraph ? { localGraph } : {}),
     calendarSync,
+    governance,
     close: async () => {
       calendarSync.stop();
       await bot.close();
+      await governance.close();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
