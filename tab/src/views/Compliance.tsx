@@ -11,6 +11,7 @@ import { api, type ApiError } from '../api.js';
 import { ErrorMessage, Loading, PageHeading, SourceNote, StatusBadge, formatDate, useStyles as useShared } from '../components.js';
 import { href } from '../routing.js';
 import { useResource } from '../useResource.js';
+import Cover from './Cover.js';
 
 const useStyles = makeStyles({
   charts: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(360px, 1fr))', gap: tokens.spacingHorizontalL },
@@ -224,6 +225,7 @@ export default function Compliance({ id }: { id?: string }) {
           </section>
         </>
       ) : null}
+      <Cover />
     </div>
   );
 }
