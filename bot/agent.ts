@@ -28,6 +28,7 @@ import { botHandlers, botPlanner, cardActivity, timingWith, type PromptTiming } 
 import { Pacer, teamsLimits, type PacingLimits } from './pacing.js';
 import { Personal, commandOf } from './personal.js';
 import { ProactiveSender, type BotIdentity, type Sender } from './sender.js';
+import { applyCancellationAnswer, cancellationVerb } from './cancellation.js';
 import { applySignOff } from './signoff.js';
 import { SqliteStorage } from './sqlite-storage.js';
 import { openStorage } from './storage.js';
@@ -216,6 +217,8 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
         return { card: await personal.rescheduleReason(userId, data) };
       case 'reschedule.confirm':
         return { card: await personal.rescheduleConfirm(userId, data) };
+      case cancellationVerb:
+        return { card: await applyCancellationAnswer(services, userId, data) };
       case 'circle.join': {
         const parsed = circle();
         return { card: parsed.success ? await circles.join(parsed.data.circleId, userId) : helpCard('channel', services.appUrl) };

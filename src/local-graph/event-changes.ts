@@ -25,7 +25,8 @@ import {
   type ResponseType,
   type StoredEvent,
 } from './event-model.js';
-import { cancelCopies, mergeAttendees, recordAnswer, syncCopies } from './meetings.js';
+import { cancelCopies, mergeAttendees, organiserCopy, recordAnswer, syncCopies } from './meetings.js';
+import type { Store, StoredUser } from './store.js';
 import { emptyResponse, jsonResponse, parseBody, type GraphResponse } from './protocol.js';
 import { occurrencesBetween } from './recurrence.js';
 import { formatUtcTimestamp, instantToLocal } from './time-zones.js';
@@ -229,6 +230,22 @@ export function cancelEvent(ctx: MailboxContext): GraphResponse {
 
 const answers: Record<string, ResponseType> = { accept: 'accepted', tentativelyaccept: 'tentativelyAccepted', decline: 'declined' };
 
+/**
+ * An answer to one occurrence reaches the organiser's copy of that occurrence (which becomes
+ * an exception carrying its own attendee list), as Exchange tracks responses per occurrence:
+ * calendarView/delta then shows the organiser who declined which session.
+ */
+function recordOccurrenceAnswer(store: Store, attendeeCopy: StoredEvent, user: StoredUser, originalStart: number, response: ResponseType, time: string, t: number): void {
+  const organiser = organiserCopy(store, attendeeCopy);
+  if (!organiser) return;
+  // Attendees are addressed by mail, UPN or (as this directory resolves them) object id.
+  const addresses = new Set([user.mail.toLowerCase(), user.userPrincipalName.toLowerCase(), user.id.toLowerCase()]);
+  const previous = organiser.exceptions[String(originalStart)];
+  const attendees = (previous?.attendees ?? organiser.attendees).map((a) => (addresses.has(a.emailAddress.address.toLowerCase()) ? { ...a, response, time } : a));
+  const override: OccurrenceOverride = { ...previous, attendees, changeKey: newChangeKey(), lastModified: t };
+  store.putEvent({ ...organiser, exceptions: { ...organiser.exceptions, [String(originalStart)]: override }, lastModifiedDateTime: t, changeKey: newChangeKey() });
+}
+
 export function respondToEvent(ctx: MailboxContext): GraphResponse {
   parseBody(actionBodySchema, ctx.request.body ?? {}, 'eventResponse');
   const response = answers[param(ctx, 'action').toLowerCase()];
@@ -247,6 +264,7 @@ export function respondToEvent(ctx: MailboxContext): GraphResponse {
           ? { ...event, removedOccurrences: [...event.removedOccurrences, originalStart] }
           : { ...event, occurrenceResponses: { ...event.occurrenceResponses, [String(originalStart)]: response } };
       ctx.store.putEvent({ ...updated, lastModifiedDateTime: t, changeKey: newChangeKey() });
+      recordOccurrenceAnswer(ctx.store, event, ctx.user, originalStart, response, time, t);
       return;
     }
     // A declined meeting leaves the attendee's calendar, as Outlook moves it to Deleted Items.

@@ -52,6 +52,8 @@ export interface OccurrenceOverride {
   reminderMinutesBeforeStart?: number;
   /** An attendee's own answer for this occurrence (kept per copy, see StoredEvent.occurrenceResponses). */
   response?: ResponseType;
+  /** The organiser's attendee list for this occurrence, when someone answered it alone. */
+  attendees?: StoredAttendee[];
   changeKey: string;
   lastModified: number;
 }
@@ -262,7 +264,7 @@ function text(body: ItemBody): string {
   return plain.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
-function attendeesOut(event: StoredEvent): Record<string, unknown>[] {
+function attendeesOut(event: Pick<StoredEvent, 'attendees'>): Record<string, unknown>[] {
   return event.attendees.map((a) => ({
     type: a.type,
     status: { response: a.response, time: a.time },
@@ -350,7 +352,7 @@ function render(event: StoredEvent, instance: Instance | undefined, zone: TimeZo
     location: o?.location ?? event.location,
     locations: event.locations,
     recurrence: !instance && event.recurrence ? recurrenceOut(event.recurrence) : null,
-    attendees: attendeesOut(event),
+    attendees: attendeesOut(o?.attendees ? { attendees: o.attendees } : event),
     organizer: { emailAddress: { name: event.organizer.name, address: event.organizer.address } },
     onlineMeeting: event.joinUrl ? { joinUrl: event.joinUrl } : null,
   };

@@ -68,6 +68,14 @@ export interface LocalGraph {
   ensureSite(site: { id: string; displayName: string; webUrl?: string }): void;
   /** Whether the database already holds a seeded organisation. */
   isEmpty(): boolean;
+  /** Change notifications to subscribers (see subscriptions.ts). */
+  notifications: {
+    /** Resolves once every notification queued so far was delivered or given up on. */
+    settled(): Promise<void>;
+    /** Sends a lifecycle notification as Graph would; false when nobody could be told. */
+    sendLifecycle(subscriptionId: string, event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): Promise<boolean>;
+    stats(): { delivered: number; failed: number };
+  };
   close(): void;
 }
 

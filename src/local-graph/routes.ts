@@ -15,6 +15,7 @@ import { createColumn, createList, deleteList, getColumn, getList, getSite, list
 import type { GraphRequest, GraphResponse } from './protocol.js';
 import { getSchedule } from './schedule.js';
 import { getInstallationChat, getInstalledApp, installApp, listCatalogApps, listInstalledApps, publishCatalogApp } from './teamwork.js';
+import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, renewSubscription } from './subscriptions.js';
 import type { StoredUser } from './store.js';
 
 type Handler<C> = (ctx: C) => GraphResponse | Promise<GraphResponse>;
@@ -62,6 +63,11 @@ const rootRoutes: Route[] = [
   { method: 'GET', path: 'users', scope: 'root', handler: listUsers },
   { method: 'GET', path: 'appCatalogs/teamsApps', scope: 'root', handler: listCatalogApps },
   { method: 'POST', path: 'appCatalogs/teamsApps', scope: 'root', handler: publishCatalogApp },
+  { method: 'POST', path: 'subscriptions', scope: 'root', handler: createSubscription },
+  { method: 'GET', path: 'subscriptions', scope: 'root', handler: listSubscriptions },
+  { method: 'GET', path: 'subscriptions/:subscription', scope: 'root', handler: getSubscription },
+  { method: 'PATCH', path: 'subscriptions/:subscription', scope: 'root', handler: renewSubscription },
+  { method: 'DELETE', path: 'subscriptions/:subscription', scope: 'root', handler: deleteSubscription },
   { method: 'GET', path: 'sites/:site', scope: 'root', handler: getSite },
   { method: 'GET', path: 'sites/:site/lists', scope: 'root', handler: listLists },
   { method: 'POST', path: 'sites/:site/lists', scope: 'root', handler: createList },

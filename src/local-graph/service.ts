@@ -15,6 +15,7 @@ import { handle } from './pipeline.js';
 import { parseBody, type GraphRequest, type GraphResponse } from './protocol.js';
 import { errorResponse, newRequestId } from './routes.js';
 import { Store } from './store.js';
+import { lifecycleRequestSchema, SubscriptionNotifier } from './subscriptions.js';
 
 const jsonContentType = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
 
@@ -93,6 +94,7 @@ export function createLocalGraph(options: LocalGraphOptions): LocalGraph {
   const faults = new Faults(options.faults ?? {});
   const clock = options.clock ?? (() => new Date());
   const state = { store, faults, clock };
+  const notifier = new SubscriptionNotifier(store, clock);
 
   const router = Router();
   router.use(async (req: Request, res: Response) => {
@@ -114,6 +116,13 @@ export function createLocalGraph(options: LocalGraphOptions): LocalGraph {
         return send(res, { status: 200, headers: {}, body: faults.current() });
       }
       if (path === '/stats' && method === 'GET') return send(res, { status: 200, headers: {}, body: faults.stats() });
+      const lifecycle = /^\/subscriptions\/([^/]+)\/lifecycle$/.exec(path);
+      if (lifecycle && method === 'POST') {
+        // Stands in for Graph deciding to send one (missed, removed, reauthorise).
+        const { lifecycleEvent } = parseBody(lifecycleRequestSchema, await readBody(req), 'lifecycle', 'BadRequest');
+        const sent = await notifier.sendLifecycle(decodeURIComponent(lifecycle[1] as string), lifecycleEvent);
+        return send(res, { status: sent ? 202 : 404, headers: {}, body: { sent } });
+      }
       if (path === '/stats/reset' && method === 'POST') {
         faults.resetStats();
         return send(res, { status: 200, headers: {}, body: faults.stats() });
@@ -133,6 +142,7 @@ export function createLocalGraph(options: LocalGraphOptions): LocalGraph {
     upsertUser: (user) => upsertUser(store, user),
     ensureSite: (site) => ensureSite(store, site, clock().getTime()),
     isEmpty: () => store.isEmpty(),
+    notifications: { settled: () => notifier.settled(), sendLifecycle: (id, event) => notifier.sendLifecycle(id, event), stats: () => ({ ...notifier.stats }) },
     close: () => store.close(),
   };
 }

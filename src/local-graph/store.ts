@@ -96,6 +96,8 @@ CREATE INDEX IF NOT EXISTS events_mailbox ON events (mailbox);
 CREATE INDEX IF NOT EXISTS events_ical ON events (ical_uid);
 CREATE TABLE IF NOT EXISTS event_transactions (mailbox TEXT NOT NULL, transaction_id TEXT NOT NULL, event_id TEXT NOT NULL, PRIMARY KEY (mailbox, transaction_id));
 CREATE TABLE IF NOT EXISTS delta_rounds (token TEXT PRIMARY KEY, mailbox TEXT NOT NULL, created INTEGER NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, mailbox TEXT NOT NULL, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS subscriptions_mailbox ON subscriptions (mailbox);
 CREATE TABLE IF NOT EXISTS teams_apps (id TEXT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS teams_app_installations (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, app_id TEXT NOT NULL, json TEXT NOT NULL, UNIQUE (user_id, app_id));
 CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, json TEXT NOT NULL);
@@ -115,8 +117,12 @@ function parseAll<T>(rows: { json: string }[]): T[] {
 
 type JsonRow = { json: string };
 
+/** Told after each event write: which mailbox, which item, and whether it was new or removed. */
+export type EventChangeListener = (change: { mailbox: string; eventId: string; changeType: 'created' | 'updated' | 'deleted'; changeKey?: string }) => void;
+
 export class Store {
   private readonly db: Database.Database;
+  private eventListener: EventChangeListener | undefined;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -167,14 +173,23 @@ export class Store {
     return parse<StoredEvent>(this.db.prepare('SELECT json FROM events WHERE id = ?').get(id) as JsonRow | undefined);
   }
 
+  /** Change notifications hang off every event write (one listener: the subscriptions). */
+  onEventChange(listener: EventChangeListener | undefined): void {
+    this.eventListener = listener;
+  }
+
   putEvent(event: StoredEvent): void {
+    const existed = this.eventListener ? this.db.prepare('SELECT 1 FROM events WHERE id = ?').get(event.id) !== undefined : false;
     this.db
       .prepare('INSERT INTO events (id, mailbox, ical_uid, json) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json')
       .run(event.id, event.mailbox, event.iCalUId, JSON.stringify(event));
+    this.eventListener?.({ mailbox: event.mailbox, eventId: event.id, changeType: existed ? 'updated' : 'created', changeKey: event.changeKey });
   }
 
   deleteEvent(id: string): void {
+    const mailbox = this.eventListener ? (this.db.prepare('SELECT mailbox FROM events WHERE id = ?').get(id) as { mailbox: string } | undefined)?.mailbox : undefined;
     this.db.prepare('DELETE FROM events WHERE id = ?').run(id);
+    if (mailbox !== undefined) this.eventListener?.({ mailbox, eventId: id, changeType: 'deleted' });
     this.db.prepare('DELETE FROM event_transactions WHERE event_id = ?').run(id);
   }
 
@@ -210,6 +225,27 @@ export class Store {
   /** Tokens older than `before` expire, as Graph's sync states do. */
   pruneDeltaRounds(before: number): void {
     this.db.prepare('DELETE FROM delta_rounds WHERE created < ?').run(before);
+  }
+
+  // --- change notification subscriptions ------------------------------------------------
+
+  putSubscription(subscription: { id: string; mailbox: string }): void {
+    this.db
+      .prepare('INSERT INTO subscriptions (id, mailbox, json) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json')
+      .run(subscription.id, subscription.mailbox, JSON.stringify(subscription));
+  }
+
+  getSubscription<T>(id: string): T | undefined {
+    return parse<T>(this.db.prepare('SELECT json FROM subscriptions WHERE id = ? COLLATE NOCASE').get(id) as JsonRow | undefined);
+  }
+
+  subscriptions<T>(mailbox?: string): T[] {
+    const rows = mailbox === undefined ? this.db.prepare('SELECT json FROM subscriptions ORDER BY rowid').all() : this.db.prepare('SELECT json FROM subscriptions WHERE mailbox = ? ORDER BY rowid').all(mailbox);
+    return parseAll<T>(rows as JsonRow[]);
+  }
+
+  deleteSubscription(id: string): void {
+    this.db.prepare('DELETE FROM subscriptions WHERE id = ? COLLATE NOCASE').run(id);
   }
 
   // --- Teams app catalog and installations (teamwork.ts) ---------------------------------

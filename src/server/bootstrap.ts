@@ -16,8 +16,13 @@ import { startGovernance, type GovernanceRuntime } from '../governance/runtime.j
 import type { Logger } from '../logger.js';
 import { getPack } from '../policy/packs.js';
 import { createApp } from './app.js';
-import { scheduleCalendarSync, type CalendarSyncTimer } from './calendar-sync.js';
+import { scheduleCalendarSync, scheduleSubscriptions, type CalendarSyncTimer, type SubscriptionTimer } from './calendar-sync.js';
 import { SqliteSyncStateStore } from '../sync/index.js';
+import { SqliteSubscriptionStore, SubscriptionManager } from '../sync/subscriptions.js';
+import { GraphSubscriptions } from '../graph/subscriptions.js';
+import { createNotificationsEndpoint, lifecyclePath, notificationPath, type NotificationsEndpoint } from './notifications.js';
+import { promptForCancellation } from '../../bot/cancellation.js';
+import type { Cancellation } from '../records/models.js';
 import type { ServerConfig } from './config.js';
 import { createGraphServices, withOnBehalfOf } from './graph-services.js';
 import type { AppServices } from './services.js';
@@ -31,6 +36,14 @@ export interface RunningServer {
   calendarSync: CalendarSyncTimer;
   /** Audit log and samples in the data directory; retention runs daily as a job. */
   governance: GovernanceRuntime;
+  /** Graph change notifications on supervisors' calendars, which trigger the same sync at once. */
+  changeNotifications: {
+    manager: SubscriptionManager;
+    timer: SubscriptionTimer;
+    endpoint: NotificationsEndpoint;
+    /** Resolves once notified syncs and the supervisor prompts they started have finished. */
+    settled(): Promise<void>;
+  };
   close(): Promise<void>;
 }
 
@@ -45,7 +58,7 @@ function portOf(server: Server, fallback: number): number {
   return typeof address === 'object' && address ? address.port : fallback;
 }
 
-export async function startServer(config: ServerConfig, logger: Logger, options: { now?: () => Date } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, logger: Logger, options: { now?: () => Date; notificationDebounceMs?: number } = {}): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true });
   const outer = express();
   outer.disable('x-powered-by');
@@ -83,10 +96,40 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
   const governance = startGovernance(config.dataDir, services, logger);
   services = governance.services;
   const syncStore = new SqliteSyncStateStore(join(config.dataDir, 'calendar-sync.sqlite'));
-  const calendarSync = scheduleCalendarSync({ calendar: new GraphCalendar(appClient), records: services.records, store: syncStore, now: services.now }, services.directory, logger);
+  // The bot exists only further down; a cancellation recorded before then waits for the tab banner.
+  const prompter: { send?: (cancellation: Cancellation) => void } = {};
+  const calendarSync = scheduleCalendarSync(
+    { calendar: new GraphCalendar(appClient), records: services.records, store: syncStore, now: services.now, directory: services.directory, onRecorded: (c) => prompter.send?.(c) },
+    services.directory,
+    logger,
+    { ...(options.notificationDebounceMs !== undefined ? { debounceMs: options.notificationDebounceMs } : {}) },
+  );
+  // Graph posts to the app's public URL; locally the embedded service posts to this process over loopback.
+  const notifyBase = config.mode === 'local' ? `http://127.0.0.1:${port}` : appUrl;
+  const subscriptionStore = new SqliteSubscriptionStore(join(config.dataDir, 'calendar-sync.sqlite'));
+  const subscriptions = new SubscriptionManager({
+    api: new GraphSubscriptions(appClient),
+    store: subscriptionStore,
+    // Subscription expiry is Graph's real time, whatever clock the domain runs on.
+    now: () => new Date(),
+    notificationUrl: `${notifyBase}${notificationPath}`,
+    lifecycleNotificationUrl: `${notifyBase}${lifecyclePath}`,
+    resync: (mailbox) => calendarSync.requestSync(mailbox),
+  });
+  const endpoint = createNotificationsEndpoint({ subscriptions, requestSync: (mailbox) => calendarSync.requestSync(mailbox), logger });
+  outer.use(endpoint.router);
   // The bot answers /api/messages before the API router (which owns the rest of /api).
   const bot = mountBot(outer, services, config, { logger });
   governance.connect(bot.sender);
+  const prompts = new Set<Promise<unknown>>();
+  prompter.send = (cancellation) => {
+    const sent = promptForCancellation(services, bot.sender, cancellation)
+      .then((outcome) => logger.info('cancellation.prompt', { outcome }))
+      .catch((error: unknown) => logger.warn('cancellation.prompt.failed', { error: error instanceof Error ? error.name : 'unknown' }));
+    prompts.add(sent);
+    void sent.finally(() => prompts.delete(sent));
+  };
+  const subscriptionTimer = scheduleSubscriptions(subscriptions, services.directory, logger);
   outer.use(createApp({ config, services, logger }));
   return {
     url: appUrl,
@@ -95,8 +138,21 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
     ...(localGraph ? { localGraph } : {}),
     calendarSync,
     governance,
+    changeNotifications: {
+      manager: subscriptions,
+      timer: subscriptionTimer,
+      endpoint,
+      settled: async () => {
+        await endpoint.settled();
+        await calendarSync.settled();
+        while (prompts.size > 0) await Promise.all([...prompts]);
+      },
+    },
     close: async () => {
       calendarSync.stop();
+      subscriptionTimer.stop();
+      await subscriptionTimer.ready.catch(() => undefined);
+      await calendarSync.settled();
       await bot.close();
       await governance.close();
       await new Promise<void>((resolve) => {
@@ -104,6 +160,7 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
         server.close(() => resolve());
       });
       syncStore.close();
+      subscriptionStore.close();
       localGraph?.close();
     },
   };

@@ -1,12 +1,13 @@
 /**
  * Pure change detection over one calendarView/delta answer: which booked occurrences were
- * cancelled (removed, or flagged cancelled) or moved (start differs from original start).
+ * cancelled (removed, or flagged cancelled), declined by the supervisee (their attendee
+ * answer on the organiser's occurrence) or moved (start differs from original start).
  * Data in, data out; the orchestration in sync-calendars.ts does the IO.
  */
 import type { GraphEvent } from '../graph/calendar.js';
 import type { SeenOccurrence } from './state-store.js';
 
-export type ChangeKind = 'cancelled' | 'moved';
+export type ChangeKind = 'cancelled' | 'declined' | 'moved';
 
 export interface OccurrenceChange {
   kind: ChangeKind;
@@ -35,6 +36,11 @@ export interface DetectInput {
   to: number;
   /** Booked event ids (series masters and singles) this mailbox's schedules hold. */
   booked: ReadonlySet<string>;
+  /**
+   * Mail addresses of the supervisee of each booked id (lower case). Without an entry, an
+   * occurrence counts as declined only when every attendee declined it.
+   */
+  supervisees?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface DetectResult {
@@ -63,6 +69,21 @@ function bookedIdOf(event: GraphEvent): string | undefined {
 
 const movedThresholdMs = 60_000;
 
+/**
+ * Whether the supervisee declined this occurrence. The organiser's copy carries each
+ * attendee's answer; a group session declined by one member still happens, so only the
+ * supervisee's answer (or, with no supervisee known, everyone's) cancels it.
+ */
+export function declinedBySupervisee(event: Pick<GraphEvent, 'attendees'>, supervisee: readonly string[] | undefined): boolean {
+  const attendees = (event.attendees ?? []).filter((a) => a.type !== 'resource');
+  const declined = (a: (typeof attendees)[number]) => a.status?.response === 'declined';
+  if (supervisee && supervisee.length > 0) {
+    const addresses = new Set(supervisee.map((s) => s.toLowerCase()));
+    return attendees.some((a) => addresses.has((a.emailAddress?.address ?? '').toLowerCase()) && declined(a));
+  }
+  return attendees.length > 0 && attendees.every(declined);
+}
+
 export function detectChanges(input: DetectInput): DetectResult {
   const seen: Record<string, SeenOccurrence> = { ...input.seen };
   const changes: OccurrenceChange[] = [];
@@ -74,13 +95,18 @@ export function detectChanges(input: DetectInput): DetectResult {
 
   for (const event of input.answer.events) {
     const bookedId = bookedIdOf(event);
-    if (!bookedId || !input.booked.has(bookedId)) continue;
+    if (!bookedId) continue;
     const start = instantOfGraphTime(event.start);
     if (!start) continue;
     const originalStart = event.originalStart ? normalise(event.originalStart) : seen[event.id]?.originalStart ?? start;
     present.add(event.id);
+    // Every item is remembered, booked or not: a booking writes Outlook before its schedule
+    // record, so a round can see a series before it counts as booked, and delta never lists
+    // an unchanged item again.
     seen[event.id] = { bookedId, originalStart, start };
+    if (!input.booked.has(bookedId)) continue;
     if (event.isCancelled) changes.push({ kind: 'cancelled', bookedId, eventId: event.id, originalStart });
+    else if (declinedBySupervisee(event, input.supervisees?.get(bookedId))) changes.push({ kind: 'declined', bookedId, eventId: event.id, originalStart });
     else if (Math.abs(Date.parse(start) - Date.parse(originalStart)) >= movedThresholdMs) changes.push({ kind: 'moved', bookedId, eventId: event.id, originalStart, start });
   }
 
@@ -88,6 +114,7 @@ export function detectChanges(input: DetectInput): DetectResult {
     const known = seen[id];
     if (!known) return;
     delete seen[id];
+    if (!input.booked.has(known.bookedId)) return;
     // Graph also reports events that changed and left the window as @removed: an occurrence
     // whose current start is outside the window was moved away, not cancelled.
     if (!inWindow(known.start) || !inWindow(known.originalStart)) return;

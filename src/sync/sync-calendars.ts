@@ -2,8 +2,9 @@
  * Outlook-side change detection (contract §6): per supervisor mailbox, run the stored
  * calendarView/delta link over a rolling window, match changed and removed occurrences to the
  * booked schedules, and record each as a Cancellation (origin outlook-cancelled /
- * outlook-moved) with a deterministic id, so running sync again, or after a crash, records
- * nothing twice. The reason is left empty: compliance flags it as required of the supervisor.
+ * outlook-declined / outlook-moved) with a deterministic id, so running sync again, or after
+ * a crash, records nothing twice. The reason is left empty (except for a supervisee's
+ * decline, which is its own reason): compliance flags it, and the supervisor is asked.
  */
 import { createHash } from 'node:crypto';
 import { instantToLondon } from '../calendar/london.js';
@@ -19,7 +20,14 @@ export interface SyncDeps {
   records: RecordsRepository;
   store: SyncStateStore;
   now: () => Date;
+  /** Resolves supervisees' mail addresses, to tell their declines from other attendees'. */
+  directory?: { user(id: string): Promise<{ mail: string } | undefined> };
+  /** Told of each Cancellation this run created (not of ones updated or already known). */
+  onRecorded?: (cancellation: Cancellation) => void | Promise<void>;
 }
+
+/** The reason recorded when the supervisee declined the occurrence in Outlook. */
+export const declinedReason = 'declined by supervisee';
 
 export interface SyncWindow {
   from: Date;
@@ -37,6 +45,7 @@ export interface MailboxSyncReport {
   fullRound: boolean;
   reset: boolean;
   cancelled: number;
+  declined: number;
   moved: number;
   /** Cancellation records written (created or changed) this run. */
   recorded: number;
@@ -88,6 +97,8 @@ async function bookedIndex(records: RecordsRepository, supervisors: readonly str
   return index;
 }
 
+const originOf = { cancelled: 'outlook-cancelled', declined: 'outlook-declined', moved: 'outlook-moved' } as const;
+
 function cancellationOf(change: OccurrenceChange, schedule: Schedule, at: Date): Cancellation {
   return {
     id: cancellationIdFor(change.bookedId, change.originalStart),
@@ -96,29 +107,53 @@ function cancellationOf(change: OccurrenceChange, schedule: Schedule, at: Date):
     org: schedule.org,
     originalDate: instantToLondon(Date.parse(change.originalStart)).date,
     eventId: change.eventId,
-    origin: change.kind === 'moved' ? 'outlook-moved' : 'outlook-cancelled',
+    origin: originOf[change.kind],
+    ...(change.kind === 'declined' ? { reason: declinedReason } : {}),
     ...(change.kind === 'moved' && change.start ? { rearrangedTo: instantToLondon(Date.parse(change.start)).date } : {}),
     cancelledAt: at.toISOString(),
   };
 }
 
 /** Creates the record, or updates it when what happened changed (moved, then cancelled). */
-async function record(records: RecordsRepository, cancellation: Cancellation): Promise<'written' | 'unchanged'> {
+async function record(records: RecordsRepository, cancellation: Cancellation): Promise<'created' | 'written' | 'unchanged'> {
   const existing = await records.get('cancellations', cancellation.id);
   if (!existing) {
     await records.create('cancellations', cancellation);
-    return 'written';
+    return 'created';
   }
   const stored = existing.record;
   if (stored.origin === cancellation.origin && stored.rearrangedTo === cancellation.rearrangedTo) return 'unchanged';
   // Keep what people added (the reason, who); only the Outlook facts change.
   const { rearrangedTo: _dropped, ...rest } = stored;
-  const next: Cancellation = { ...rest, origin: cancellation.origin, eventId: cancellation.eventId ?? stored.eventId, ...(cancellation.rearrangedTo ? { rearrangedTo: cancellation.rearrangedTo } : {}) };
+  const reason = stored.reason ?? cancellation.reason;
+  const next: Cancellation = {
+    ...rest,
+    origin: cancellation.origin,
+    eventId: cancellation.eventId ?? stored.eventId,
+    ...(reason ? { reason } : {}),
+    ...(cancellation.rearrangedTo ? { rearrangedTo: cancellation.rearrangedTo } : {}),
+  };
   await records.update('cancellations', next, existing.version);
   return 'written';
 }
 
-async function syncMailbox(deps: SyncDeps, mailbox: string, window: SyncWindow, index: Map<string, Booked>): Promise<MailboxSyncReport> {
+/** Lower-case addresses (mail and object id) of each booked id's supervisee, when a directory is at hand. */
+async function superviseeAddresses(deps: SyncDeps, booked: ReadonlySet<string>, index: Map<string, Booked>): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  if (!deps.directory) return result;
+  const byUser = new Map<string, Promise<string | undefined>>();
+  for (const id of booked) {
+    const userId = index.get(id)?.schedule.superviseeId;
+    if (!userId) continue;
+    if (!byUser.has(userId)) byUser.set(userId, deps.directory.user(userId).then((u) => u?.mail.toLowerCase()));
+    const mail = await byUser.get(userId);
+    // Bookings may address the supervisee by object id rather than mail.
+    result.set(id, mail ? [mail, userId.toLowerCase()] : [userId.toLowerCase()]);
+  }
+  return result;
+}
+
+async function syncMailbox(deps: SyncDeps, mailbox: string, window: SyncWindow, index: Map<string, Booked>, appCancelled: ReadonlySet<string>): Promise<MailboxSyncReport> {
   const from = window.from.toISOString();
   const to = window.to.toISOString();
   const state = deps.store.get(mailbox);
@@ -126,8 +161,9 @@ async function syncMailbox(deps: SyncDeps, mailbox: string, window: SyncWindow, 
   const answer = await deps.calendar.calendarDelta(mailbox, window.from, window.to, sameWindow ? state.deltaLink : undefined);
   const fullRound = !sameWindow || answer.reset;
   const booked = new Set([...index].filter(([, b]) => b.organizerId === mailbox).map(([id]) => id));
-  const { changes, seen } = detectChanges({ answer, seen: state?.occurrences ?? {}, fullRound, from: window.from.getTime(), to: window.to.getTime(), booked });
-  const report: MailboxSyncReport = { mailbox, fullRound, reset: answer.reset, cancelled: 0, moved: 0, recorded: 0, alreadyRecorded: 0, unmatched: 0 };
+  const supervisees = await superviseeAddresses(deps, booked, index);
+  const { changes, seen } = detectChanges({ answer, seen: state?.occurrences ?? {}, fullRound, from: window.from.getTime(), to: window.to.getTime(), booked, supervisees });
+  const report: MailboxSyncReport = { mailbox, fullRound, reset: answer.reset, cancelled: 0, declined: 0, moved: 0, recorded: 0, alreadyRecorded: 0, unmatched: 0 };
   const at = deps.now();
   for (const change of changes) {
     const match = index.get(change.bookedId);
@@ -135,9 +171,13 @@ async function syncMailbox(deps: SyncDeps, mailbox: string, window: SyncWindow, 
       report.unmatched += 1;
       continue;
     }
-    report[change.kind === 'moved' ? 'moved' : 'cancelled'] += 1;
-    const outcome = await record(deps.records, cancellationOf(change, match.schedule, at));
-    report[outcome === 'written' ? 'recorded' : 'alreadyRecorded'] += 1;
+    // The app cancelled it itself (tab or bot) and recorded that with its reason already.
+    if (appCancelled.has(change.eventId)) continue;
+    report[change.kind] += 1;
+    const cancellation = cancellationOf(change, match.schedule, at);
+    const outcome = await record(deps.records, cancellation);
+    report[outcome === 'unchanged' ? 'alreadyRecorded' : 'recorded'] += 1;
+    if (outcome === 'created') await deps.onRecorded?.(cancellation);
   }
   // Saved only after the records are written: a crash before this replays the same round,
   // and the deterministic ids make the replay write nothing twice.
@@ -145,13 +185,23 @@ async function syncMailbox(deps: SyncDeps, mailbox: string, window: SyncWindow, 
   return report;
 }
 
+/** Occurrences the app cancelled itself: their Cancellation already exists, with its reason. */
+async function appCancelledEvents(records: RecordsRepository, supervisors: readonly string[]): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const supervisor of new Set(supervisors)) {
+    for (const { record: c } of await records.where('cancellations', 'supervisorId', supervisor)) if (c.origin === 'app' && c.eventId) ids.add(c.eventId);
+  }
+  return ids;
+}
+
 export async function syncCalendars(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
   const index = await bookedIndex(deps.records, options.supervisors);
+  const appCancelled = await appCancelledEvents(deps.records, options.supervisors);
   const organizers = new Set([...options.supervisors, ...[...index.values()].map((b) => b.organizerId)]);
   const report: SyncReport = { mailboxes: [], failed: [] };
   for (const mailbox of organizers) {
     try {
-      report.mailboxes.push(await syncMailbox(deps, mailbox, options.window, index));
+      report.mailboxes.push(await syncMailbox(deps, mailbox, options.window, index, appCancelled));
     } catch (error) {
       // One unreachable mailbox must not stop the others; the next run retries it.
       const code = error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : error instanceof Error ? error.name : 'unknown';

@@ -16,7 +16,7 @@ import { startLocalGraphServer, type RunningLocalGraph } from '../../src/local-g
 import { getPack } from '../../src/policy/packs.js';
 import { createGraphServices } from '../../src/server/graph-services.js';
 import type { AppServices } from '../../src/server/services.js';
-import { SqliteSyncStateStore, cancellationIdFor, detectChanges, syncCalendars, type SyncDeps } from '../../src/sync/index.js';
+import { SqliteSyncStateStore, cancellationIdFor, declinedBySupervisee, detectChanges, syncCalendars, type SyncDeps } from '../../src/sync/index.js';
 
 const pack = getPack('dudley');
 const asOf = '2027-01-04';
@@ -155,6 +155,30 @@ describe('detectChanges (pure)', () => {
     const result = detectChanges({ answer: { events: [occurrence('occ-b', '2027-02-09T10:00:00Z', '2027-02-09T10:00:00')], removedIds: [] }, seen, fullRound: true, from, to, booked });
     expect(result.changes).toEqual([{ kind: 'cancelled', bookedId: 'master-1', eventId: 'occ-a', originalStart: '2027-02-02T10:00:00.000Z' }]);
     expect(Object.keys(result.seen)).toEqual(['occ-b']);
+  });
+
+  const answered = (response: string, address: string) => ({ type: 'required' as const, status: { response: response as 'declined' }, emailAddress: { address, name: address } });
+
+  it('an occurrence the supervisee declined is declined; another attendee declining a group session changes nothing', () => {
+    const supervisees = new Map([['master-1', ['sam.supervisee@example.invalid']]]);
+    const declined = occurrence('occ-a', '2027-02-02T10:00:00Z', '2027-02-02T10:00:00', { attendees: [answered('declined', 'Sam.Supervisee@example.invalid'), answered('accepted', 'other@example.invalid')] });
+    const byOther = occurrence('occ-b', '2027-02-09T10:00:00Z', '2027-02-09T10:00:00', { attendees: [answered('accepted', 'sam.supervisee@example.invalid'), answered('declined', 'other@example.invalid')] });
+    const result = detectChanges({ answer: { events: [declined, byOther], removedIds: [] }, seen, fullRound: false, from, to, booked, supervisees });
+    expect(result.changes).toEqual([{ kind: 'declined', bookedId: 'master-1', eventId: 'occ-a', originalStart: '2027-02-02T10:00:00.000Z' }]);
+  });
+
+  it('with no supervisee known, an occurrence is declined only when every attendee declined it', () => {
+    expect(declinedBySupervisee({ attendees: [answered('declined', 'a@example.invalid'), answered('none', 'b@example.invalid')] }, undefined)).toBe(false);
+    expect(declinedBySupervisee({ attendees: [answered('declined', 'a@example.invalid')] }, undefined)).toBe(true);
+    expect(declinedBySupervisee({ attendees: [] }, undefined)).toBe(false);
+  });
+
+  it('remembers a series seen before its schedule was recorded, so its later cancellation is found', () => {
+    const unbooked = new Set<string>();
+    const first = detectChanges({ answer: { events: [occurrence('occ-n', '2027-03-02T10:00:00Z', '2027-03-02T10:00:00')], removedIds: [] }, seen: {}, fullRound: true, from, to, booked: unbooked });
+    expect(first.changes).toEqual([]);
+    const later = detectChanges({ answer: { events: [], removedIds: ['occ-n'] }, seen: first.seen, fullRound: false, from, to, booked });
+    expect(later.changes).toEqual([{ kind: 'cancelled', bookedId: 'master-1', eventId: 'occ-n', originalStart: '2027-03-02T10:00:00.000Z' }]);
   });
 
   it('a removal of an occurrence that had moved out of the window is not a cancellation', () => {
