@@ -12,6 +12,7 @@ import { ApiBuilder, errorMiddleware } from './http.js';
 import { bearerTokenOf, devIdentityAllowed, identityMiddleware, type Identity, type TokenVerifier } from './identity.js';
 import { isDelegating } from '../graph-services.js';
 import { agreementRoutes } from './routes/agreements.js';
+import { cancellationRoutes } from './routes/cancellations.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { coverRoutes } from './routes/cover.js';
 import { governanceRoutes } from './routes/governance.js';
@@ -64,6 +65,7 @@ export function createApi(options: ApiOptions): Api {
   recordRoutes(api, deps);
   superviseeRoutes(api, deps);
   complianceRoutes(api, deps);
+  cancellationRoutes(api, deps);
   governanceRoutes(api, deps);
   coverRoutes(api, deps);
 

@@ -691,3 +691,51 @@ export const coverOverviewSchema = z
   })
   .meta({ id: 'CoverOverview' });
 export type CoverOverview = z.infer<typeof coverOverviewSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Cancellations found in Outlook: reason and rearranging
+
+export const cancellationParams = z.strictObject({ cancellationId: z.string().min(1).max(200) });
+
+const slotView = z.strictObject({ date: civilDateSchema, time });
+
+export const pendingCancellationSchema = z
+  .strictObject({
+    cancellation: cancellationSchema,
+    version,
+    supervisee: personSchema,
+    needsReason: z.boolean(),
+    needsRearranging: z.boolean(),
+    rebookBy: civilDateSchema.describe('Latest date the pack allows for the replacement.'),
+  })
+  .meta({ id: 'PendingCancellation' });
+export type PendingCancellation = z.infer<typeof pendingCancellationSchema>;
+
+export const pendingCancellationsSchema = z
+  .strictObject({
+    items: z.array(pendingCancellationSchema),
+    policy: z.strictObject({ reasonRequired: z.boolean(), permittedReasons: z.array(z.string()).optional(), window: z.string(), source: sourceView }),
+  })
+  .meta({ id: 'PendingCancellations' });
+export type PendingCancellations = z.infer<typeof pendingCancellationsSchema>;
+
+export const cancellationSlotsSchema = z
+  .strictObject({
+    window: z.strictObject({ from: civilDateSchema, to: civilDateSchema, words: z.string() }),
+    slots: z.array(slotView),
+  })
+  .meta({ id: 'CancellationSlots' });
+export type CancellationSlots = z.infer<typeof cancellationSlotsSchema>;
+
+export const cancellationReasonRequestSchema = z.strictObject({ reason: z.string().trim().min(1, { message: 'give the reason the session did not go ahead' }).max(1000) });
+
+export const rearrangeRequestSchema = z.strictObject({
+  date: civilDateSchema,
+  time,
+  reason: z.string().trim().max(1000).optional().describe('Recorded with the cancellation when it has none yet.'),
+});
+
+export const rearrangeResponseSchema = z
+  .strictObject({ cancellation: cancellationSchema, rearranged: z.strictObject({ eventId: z.string(), date: civilDateSchema, time }) })
+  .meta({ id: 'Rearranged' });
+export type Rearranged = z.infer<typeof rearrangeResponseSchema>;
