@@ -18,6 +18,7 @@ const views: Record<ViewName, ComponentType<{ id?: string }>> = {
   informal: lazy(() => import(/* webpackChunkName: "informal" */ './views/Informal.js')),
   me: lazy(() => import(/* webpackChunkName: "me" */ './views/MySupervision.js')),
   compliance: lazy(() => import(/* webpackChunkName: "compliance" */ './views/Compliance.js')),
+  audit: lazy(() => import(/* webpackChunkName: "audit" */ './views/Audit.js')),
 };
 
 const useStyles = makeStyles({
@@ -70,6 +71,7 @@ function navItems(me: Me): { view: ViewName; label: string }[] {
   if (me.supervises > 0) items.push({ view: 'team', label: 'My team' }, { view: 'schedule', label: 'Schedule' }, { view: 'informal', label: 'Informal & group' });
   if (me.supervised) items.push({ view: 'me', label: 'My supervision' });
   if (me.supervises > 0 || me.manages || me.serviceManager) items.push({ view: 'compliance', label: 'Compliance' });
+  if (me.serviceManager) items.push({ view: 'audit', label: 'Audit' });
   return items;
 }
 

@@ -1,18 +1,18 @@
 /**
  * Hash routes, so the tab works unchanged at `/`, `/tab` and inside a host frame:
  * `#/team`, `#/schedule/<superviseeId>`, `#/agreement/<superviseeId>`, `#/record/<recordId>`,
- * `#/informal`, `#/me`, `#/compliance`, `#/compliance/<personId>`.
+ * `#/informal`, `#/me`, `#/compliance`, `#/compliance/<personId>`, `#/audit`.
  */
 import { useEffect, useState } from 'react';
 
-export type ViewName = 'team' | 'schedule' | 'agreement' | 'record' | 'informal' | 'me' | 'compliance';
+export type ViewName = 'team' | 'schedule' | 'agreement' | 'record' | 'informal' | 'me' | 'compliance' | 'audit';
 
 export interface Route {
   view: ViewName | null;
   id?: string;
 }
 
-const views: readonly ViewName[] = ['team', 'schedule', 'agreement', 'record', 'informal', 'me', 'compliance'];
+const views: readonly ViewName[] = ['team', 'schedule', 'agreement', 'record', 'informal', 'me', 'compliance', 'audit'];
 
 export function parseRoute(hash: string): Route {
   const [view, id] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
