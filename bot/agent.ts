@@ -24,6 +24,7 @@ import { helpCard, messageCard } from './cards/personal-cards.js';
 import { Circles, type CircleOptions, type CirclePost } from './circles.js';
 import { ConversationStore, scopeOf, tenantOf } from './conversations.js';
 import { readCircleStart } from './mentions.js';
+import { PersonalChats, localTeamsApp, teamsGlobalServiceUrl, type TeamworkPort } from './install.js';
 import { botHandlers, botPlanner, cardActivity, timingWith, type PromptTiming } from './jobs.js';
 import { Pacer, teamsLimits, type PacingLimits } from './pacing.js';
 import { Personal, commandOf } from './personal.js';
@@ -47,6 +48,8 @@ export interface BotConfig {
   allowedTenants?: readonly string[];
   /** Where bot state and conversation references live (default SQLite in dataDir). */
   storage?: BotStorageConfig;
+  /** The app's manifest id, to install it for people who never chatted with the bot (local default: the seeded app's). */
+  teamsAppId?: string;
 }
 
 export interface BotOptions {
@@ -63,6 +66,10 @@ export interface BotOptions {
   planIntervalMs?: number;
   /** Identifies this process's leases. */
   runnerId?: string;
+  /** Graph's app installation, to open a 1:1 chat with someone who never chatted with the bot. */
+  teamwork?: TeamworkPort;
+  /** Connector for chats the bot opens before any conversation named one (tenant default: Teams' global endpoint). */
+  proactiveServiceUrl?: string;
 }
 
 export interface Bot {
@@ -105,6 +112,8 @@ export function botConfigFrom(config: ServerConfig): BotConfig {
     mode: 'tenant',
     dataDir: config.dataDir,
     ...storage,
+    // The manifest id is APP_ID, which is the app registration's CLIENT_ID (manifest/packaging.ts).
+    teamsAppId: config.CLIENT_ID,
     clientId: config.BOT_ID ?? config.CLIENT_ID,
     tenantId: config.TENANT_ID,
     allowedTenants: config.allowedTenants,
@@ -171,8 +180,21 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
   const sender = new ProactiveSender(adapter, conversations, identity, new Pacer(options.pacing ?? teamsLimits));
   const app = new AgentApplication<TurnState>({ adapter, storage, ...(config.clientId ? { agentAppId: config.clientId } : {}), removeRecipientMention: true, startTypingTimer: false });
 
+  const teamsAppId = config.teamsAppId ?? (config.mode === 'local' ? localTeamsApp.id : undefined);
+  const proactiveServiceUrl = options.proactiveServiceUrl ?? (config.mode === 'tenant' ? teamsGlobalServiceUrl : undefined);
+  const chats = new PersonalChats({
+    conversations,
+    now: services.now,
+    logger,
+    ...(options.teamwork ? { teamwork: options.teamwork } : {}),
+    ...(teamsAppId ? { appId: teamsAppId } : {}),
+    ...(config.clientId ? { botAppId: config.clientId } : {}),
+    ...(config.tenantId ? { tenantId: config.tenantId } : {}),
+    ...(proactiveServiceUrl ? { serviceUrl: proactiveServiceUrl } : {}),
+  });
+  // A person is reachable once the bot has (or can open, by installing the app) a chat with them.
   const reachable = async (target: { userId: string } | { conversationId: string }) =>
-    'userId' in target ? (await conversations.forUser(target.userId)) !== undefined : (await conversations.forConversation(target.conversationId)) !== undefined;
+    'userId' in target ? chats.reach(target.userId) : (await conversations.forConversation(target.conversationId)) !== undefined;
   const handlers = botHandlers({ services, sender, circles, store: jobs, timing, reachable });
   const planners = [botPlanner(services, timing)];
   const runnerId = options.runnerId ?? `bot-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

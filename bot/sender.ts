@@ -83,7 +83,9 @@ export class ProactiveSender implements Sender {
           // The continuation event has a made-up id; without it the post is a new message
           // rather than a reply to an activity that never existed.
           context.activity.id = undefined;
-          const response = await context.sendActivity({ type: 'message', ...activity } as Activity);
+          // Teams wants the tenant on a message the bot starts (a 1:1 it opened by install has no other).
+          const channelData = activity.channelData ?? (stored.tenantId ? { tenant: { id: stored.tenantId } } : undefined);
+          const response = await context.sendActivity({ type: 'message', ...activity, ...(channelData ? { channelData } : {}) } as Activity);
           result = { id: response?.id };
         } catch (error) {
           // Caught here: an error escaping the turn would make the adapter post its error reply.

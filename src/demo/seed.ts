@@ -5,6 +5,8 @@
  */
 import { toCivil } from '../calendar/civil.js';
 import { londonDayOf } from '../calendar/london.js';
+import { localTeamsApp } from '../../bot/install.js';
+import type { GraphClient } from '../graph/index.js';
 import type { LocalGraph } from '../local-graph/index.js';
 import type { AppServices } from '../server/services.js';
 import { demoOrganisation, demoSiteId } from './organisation.js';
@@ -18,4 +20,14 @@ export async function seedLocalOrganisation(graph: LocalGraph, services: AppServ
   for (const staff of organisation.staff) await services.records.create('staff', staff);
   for (const entry of organisation.caseload) await services.records.create('caseload', entry);
   return { people: organisation.users.length, staff: organisation.staff.length, cases: organisation.caseload.length };
+}
+
+/**
+ * Publishes the app to the embedded org catalog, as an administrator uploads it to a tenant's,
+ * so the bot can install itself for people who never chatted with it. The embedded service
+ * takes the manifest itself (Graph takes the zipped package); 409 means it is there already.
+ */
+export async function publishLocalTeamsApp(client: GraphClient): Promise<void> {
+  const manifest = { id: localTeamsApp.id, version: '1.0.0', name: { short: localTeamsApp.name }, bots: [{ botId: localTeamsApp.id, scopes: ['personal', 'team'] }] };
+  await client.request({ method: 'POST', path: '/appCatalogs/teamsApps', body: manifest, accept: [409] });
 }

@@ -8,7 +8,8 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
 import { mountBot } from '../../bot/agent.js';
-import { seedLocalOrganisation } from '../demo/seed.js';
+import { publishLocalTeamsApp, seedLocalOrganisation } from '../demo/seed.js';
+import { GraphTeamwork } from '../graph/teamwork.js';
 import { demoSiteId } from '../demo/organisation.js';
 import { GraphCalendar, clientCredentialsAuth, createConfidentialClient, createGraphClient, localDevAuth, type GraphClient } from '../graph/index.js';
 import { createLocalGraph, type LocalGraph } from '../local-graph/index.js';
@@ -119,7 +120,9 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
   const endpoint = createNotificationsEndpoint({ subscriptions, requestSync: (mailbox) => calendarSync.requestSync(mailbox), logger });
   outer.use(endpoint.router);
   // The bot answers /api/messages before the API router (which owns the rest of /api).
-  const bot = mountBot(outer, services, config, { logger });
+  // Every local start, not only the first: data directories from before the catalog existed get it too.
+  if (localGraph) await publishLocalTeamsApp(appClient);
+  const bot = mountBot(outer, services, config, { logger, teamwork: new GraphTeamwork(appClient) });
   governance.connect(bot.sender);
   const prompts = new Set<Promise<unknown>>();
   prompter.send = (cancellation) => {
