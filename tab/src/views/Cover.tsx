@@ -4,7 +4,7 @@
  * temporary supervisor assigned, or ended, per supervisee. Leave can be recorded here too, so
  * an absence Outlook cannot date (automatic replies always on) still counts.
  */
-import { Badge, Button, Field, Input, MessageBar, MessageBarBody, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import { Button, Field, Input, MessageBar, MessageBarBody, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { CoverOverview, PersonView } from '../../../src/server/api/schemas.js';
 import { api, type ApiError } from '../api.js';
@@ -12,6 +12,11 @@ import { ErrorMessage, Loading, SourceNote, formatDate, today, useStyles as useS
 import { useResource } from '../useResource.js';
 
 type Row = CoverOverview['supervisees'][number];
+
+const useStyles = makeStyles({
+  // Text rather than a badge: the date must wrap in a narrow column and keep its contrast.
+  needed: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+});
 
 const sourceWords: Record<string, string> = { 'recorded-leave': 'recorded leave', 'automatic-replies': 'Outlook automatic replies' };
 
@@ -22,18 +27,13 @@ function awayText(row: Row): string {
 }
 
 function CoverState({ row }: { row: Row }) {
+  const styles = useStyles();
   if (row.cover) {
     const until = row.cover.to ? ` until ${formatDate(row.cover.to)}` : '';
     const from = row.cover.from && !row.cover.inForce ? ` from ${formatDate(row.cover.from)}` : '';
     return <Text>{`${row.cover.supervisor.displayName}${from}${until}`}</Text>;
   }
-  if (row.coverNeeded) {
-    return (
-      <Badge appearance="filled" color="danger">
-        {`Cover needed${row.due ? ` by ${formatDate(row.due)}` : ''}`}
-      </Badge>
-    );
-  }
+  if (row.coverNeeded) return <Text className={styles.needed}>{`Cover needed${row.due ? ` by ${formatDate(row.due)}` : ''}`}</Text>;
   return <Text>Not needed yet</Text>;
 }
 
