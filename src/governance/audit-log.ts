@@ -95,7 +95,8 @@ export class SqliteAuditLog implements AuditLog {
       purpose TEXT
     );
     CREATE INDEX IF NOT EXISTS record_audit_record ON record_audit (record_id);
-    CREATE INDEX IF NOT EXISTS record_audit_at ON record_audit (at);`);
+    CREATE INDEX IF NOT EXISTS record_audit_at ON record_audit (at);
+    CREATE INDEX IF NOT EXISTS record_audit_org ON record_audit (org, at);`);
   }
 
   write(entry: AuditEntry): void {
@@ -106,7 +107,24 @@ export class SqliteAuditLog implements AuditLog {
   }
 
   entries(query: AuditQuery = {}): AuditEntry[] {
-    const rows = this.db.prepare('SELECT actor_id, action, list, record_id, at, org, purpose FROM record_audit ORDER BY seq').all() as {
+    // Filtered in SQL: the log grows with every third-party read and is never pruned.
+    const where: string[] = [];
+    const values: string[] = [];
+    const columns: [keyof AuditQuery, string][] = [
+      ['org', 'org = ?'],
+      ['recordId', 'record_id = ?'],
+      ['actorId', 'actor_id = ?'],
+      ['from', 'at >= ?'],
+      ['to', 'at < ?'],
+    ];
+    for (const [key, clause] of columns) {
+      const value = query[key];
+      if (value === undefined) continue;
+      where.push(clause);
+      values.push(value);
+    }
+    const sql = `SELECT actor_id, action, list, record_id, at, org, purpose FROM record_audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
+    const rows = this.db.prepare(sql).all(...values) as {
       actor_id: string;
       action: AuditEntry['action'];
       list: string;
@@ -116,8 +134,7 @@ export class SqliteAuditLog implements AuditLog {
       purpose: string | null;
     }[];
     return rows
-      .map((r) => ({ actorId: r.actor_id, action: r.action, list: r.list, recordId: r.record_id, at: r.at, ...(r.org ? { org: r.org } : {}), ...(r.purpose ? { purpose: r.purpose } : {}) }))
-      .filter((e) => matches(e, query));
+      .map((r) => ({ actorId: r.actor_id, action: r.action, list: r.list, recordId: r.record_id, at: r.at, ...(r.org ? { org: r.org } : {}), ...(r.purpose ? { purpose: r.purpose } : {}) }));
   }
 
   close(): void {

@@ -77,6 +77,16 @@ describe('audit log of record access', () => {
     expect((await log('agr-audit-1')).map((e) => [e.actorId, e.action, e.list])).toEqual([[people.lineManager, 'read', 'agreements']]);
   });
 
+  it('lists entries by London day', async () => {
+    const on = await h.as('serviceManager').get<AuditLogView>('/api/audit-log?from=2026-06-17&to=2026-06-18');
+    expect(on.body.entries.length).toBeGreaterThan(0);
+    const after = await h.as('serviceManager').get<AuditLogView>('/api/audit-log?from=2026-06-18');
+    expect(after.body.entries).toEqual([]);
+    const bad = await h.as('serviceManager').get<ErrorBody>('/api/audit-log?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('from');
+  });
+
   it('only a service manager can read the audit log', async () => {
     for (const who of ['lineManager', 'supervisor', 'supervisee'] as const) {
       const res = await h.as(who).get<ErrorBody>('/api/audit-log');
