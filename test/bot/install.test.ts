@@ -8,7 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TeamworkPort } from '../../bot/install.js';
+import { localTeamsApp, type TeamworkPort } from '../../bot/install.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer } from '../../src/server/bootstrap.js';
+import { loadConfig } from '../../src/server/config.js';
 import { publishLocalTeamsApp } from '../../src/demo/seed.js';
 import { createGraphClient, localDevAuth, type GraphClient } from '../../src/graph/index.js';
 import { GraphTeamwork } from '../../src/graph/teamwork.js';
@@ -124,5 +127,24 @@ describe('proactive install', () => {
     const report = await h.run(promptAt);
     expect(prompts(report)).toEqual([expect.objectContaining({ status: 'skipped', reason: 'no-conversation' })]);
     expect(h.connector.cards()).toEqual([]);
+  });
+});
+
+describe('local mode', () => {
+  it('publishes the app in the embedded catalog on every start, so the install path has something to install', async () => {
+    const dataDir = join(dir, 'app');
+    const config = loadConfig({ PORT: '0', SUPERVISION_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+    const catalog = async (url: string) => {
+      const response = await fetch(`${url.replace('localhost', '127.0.0.1')}/graph/v1.0/appCatalogs/teamsApps?$filter=externalId eq '${localTeamsApp.id}'`);
+      return ((await response.json()) as { value: { externalId: string }[] }).value;
+    };
+    for (let start = 0; start < 2; start++) {
+      const server = await startServer(config, createLogger({ level: 'error', sink: () => {} }));
+      try {
+        expect(await catalog(server.url)).toEqual([expect.objectContaining({ externalId: localTeamsApp.id, displayName: 'Supervision' })]);
+      } finally {
+        await server.close();
+      }
+    }
   });
 });
