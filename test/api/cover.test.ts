@@ -170,6 +170,12 @@ describe('a permanent change of supervisor', () => {
     expect(listed.body.map((r) => r.id)).toContain(record.record.id);
     expect((await h.as('supervisor').get(`/api/records/${record.record.id}`)).status).toBe(403);
     expect((await h.as('supervisor').get(`/api/supervisees/${S}/records`)).status).toBe(403);
+
+    // Compliance under the new supervisor still counts the session recorded under the old one.
+    const compliance = await h.as('otherManager').get<PersonCompliance>(`/api/compliance/people/${S}`);
+    expect(compliance.body.sessions.map((x) => x.date)).toContain('2026-06-10');
+    const team = await h.as('otherManager').get<{ members: { person: { id: string }; unsignedRecords: number }[] }>('/api/team');
+    expect(team.body.members.find((m) => m.person.id === S)?.unsignedRecords).toBe(1);
   });
 
   it('refuses a future date or the current supervisor, naming the field', async () => {
