@@ -3,7 +3,7 @@ export { auditPeriod, auditRhythm, drawSample, type AuditRhythm, type Sampleable
 export { personLists, recordDate, recordsOfPerson, type HeldRecord, type PersonColumn } from './person-records.js';
 export { applyRetention, retentionReport, type ApplyOptions, type RetentionItem, type RetentionReport, type RetentionSubject } from './retention.js';
 export { buildExport, escapeHtml, exportSubjectAccess, renderExportHtml, type SubjectAccessExport } from './subject-access.js';
-export { retentionJobKind, retentionPlanner, retentionHandler, runGovernanceJobs, scheduleGovernanceJobs, type GovernanceScheduler } from './jobs.js';
+export { noticesHandler, noticesJobKind, retentionJobKind, retentionPlanner, retentionHandler, runGovernanceJobs, scheduleGovernanceJobs, type GovernanceScheduler } from './jobs.js';
 export {
   drawAuditSample,
   londonToday,

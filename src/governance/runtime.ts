@@ -32,7 +32,17 @@ export function startGovernance(dataDir: string, base: AppServices, logger: Logg
   const governance: NonNullable<AppServices['governance']> = { store: openGovernanceStore(join(dataDir, 'governance.sqlite')) };
   const services: AppServices = { ...base, governance };
   const jobs = new SqliteJobStore(join(dataDir, 'governance-jobs.sqlite'));
-  const deps: GovernanceDeps = { pack: services.pack, records: services.records, directory: services.directory, store: governance.store, now: () => services.now() };
+  const deps: GovernanceDeps = {
+    pack: services.pack,
+    records: services.records,
+    directory: services.directory,
+    store: governance.store,
+    now: () => services.now(),
+    // Read when used: the bot connects after the jobs are scheduled.
+    get notify() {
+      return governance.notify;
+    },
+  };
   const retention = scheduleGovernanceJobs(deps, jobs, logger, options.retentionEveryMs);
   return {
     services,

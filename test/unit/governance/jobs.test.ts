@@ -46,7 +46,7 @@ describe('the retention job', () => {
     try {
       // 01:30 BST on 1 April: planned, not yet due.
       const early = await runGovernanceJobs(deps, jobs, new Date('2024-04-01T00:30:00Z'));
-      expect(early.planned).toBe(1);
+      expect(early.planned).toBe(2);
       expect(early.done).toBe(0);
       expect(await records.get('sessionRecords', 's-old')).toBeDefined();
 
@@ -62,10 +62,11 @@ describe('the retention job', () => {
         ['retention-job', 'delete', 'staff-leaver', 'birmingham', 'retention'],
       ]);
 
-      // Woken again the same day: the day's job is done; nothing is planned or run twice.
+      // Woken again the same day: retention is done; nothing is planned or deleted twice (only
+      // the day's notice retry is due, with no bot to send through).
       const again = await runGovernanceJobs(deps, jobs, new Date('2024-04-01T15:00:00Z'));
       expect(again.planned).toBe(0);
-      expect(again.outcomes).toEqual([]);
+      expect(again.outcomes).toEqual([{ key: 'audit-notices|2024-04-01', kind: 'audit-notices', status: 'skipped', reason: 'no-bot' }]);
       expect(store.audit.entries()).toHaveLength(3);
 
       // The next day has its own run.
@@ -84,6 +85,39 @@ describe('the retention job', () => {
       expect(report.done).toBe(1);
       expect(await records.get('sessionRecords', 's-old')).toBeDefined();
       expect(store.audit.entries()).toEqual([]);
+    } finally {
+      jobs.close();
+      store.close();
+    }
+  });
+
+  it('tells supervisees whose audit notice is still pending, at 09:00 London time', async () => {
+    const { jobs, store, deps } = await setUp();
+    try {
+      const told: string[] = [];
+      store.samples.create({
+        id: 'sample-1',
+        org: 'birmingham',
+        reviewId: 'audit',
+        period: { from: '2024-01-01', to: '2025-01-01' },
+        seed: 1,
+        drawnBy: 'sm-1',
+        drawnAt: '2024-03-30T10:00:00Z',
+        notifySupervisee: true,
+        items: [{ list: 'sessionRecords', recordId: 's-stayer', superviseeId: 'stayer', supervisorId: 'sup-1', sessionDate: '2024-02-01' }],
+        notices: [{ userId: 'stayer', status: 'pending', at: '2024-03-30T10:00:00Z' }],
+      });
+      const withBot: GovernanceDeps = {
+        ...deps,
+        notify: async (userId) => {
+          told.push(userId);
+          return 'sent';
+        },
+      };
+      const report = await runGovernanceJobs(withBot, jobs, new Date('2024-04-01T08:00:00Z'));
+      expect(report.outcomes.find((o) => o.kind === 'audit-notices')).toMatchObject({ status: 'done' });
+      expect(told).toEqual(['stayer']);
+      expect(store.samples.get('sample-1')?.sample.notices).toEqual([{ userId: 'stayer', status: 'sent', at: '2024-04-01T01:00:00.000Z' }]);
     } finally {
       jobs.close();
       store.close();

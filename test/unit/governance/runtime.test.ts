@@ -31,7 +31,10 @@ describe('governance in the running server', () => {
     const first = startGovernance(dir, services, silentLogger);
     first.services.governance!.store.audit.write({ actorId: 'lm-1', action: 'read', list: 'sessionRecords', recordId: 'r-1', at: '2026-06-17T11:00:00.000Z', org: 'birmingham' });
     const report = await first.retention.runNow();
-    expect(report?.outcomes.map((o) => [o.key, o.status])).toEqual([['retention|2026-06-17', 'done']]);
+    expect(report?.outcomes.map((o) => [o.key, o.status]).sort()).toEqual([
+      ['audit-notices|2026-06-17', 'skipped'],
+      ['retention|2026-06-17', 'done'],
+    ]);
     await first.close();
 
     const second = startGovernance(dir, services, silentLogger);
