@@ -57,6 +57,7 @@ export const lists = {
       { property: 'userId', type: 'text' },
       { property: 'supervisorId', type: 'text' },
       { property: 'team', type: 'text' },
+      { property: 'coverSupervisorId', type: 'text' },
     ],
   }),
   schedules: defineList({

@@ -98,6 +98,8 @@ describe('assigning a temporary supervisor', () => {
     const ok = await h.as('lineManager').post<SuperviseeCover>(`/api/supervisees/${S}/cover`, { coverSupervisorId: people.otherManager, to: '2026-07-10' });
     expect(ok.status).toBe(200);
     expect(ok.body.cover).toMatchObject({ supervisor: { id: people.otherManager }, from: '2026-06-17', to: '2026-07-10', inForce: true });
+    const covering = await h.as('otherManager').get<CoverOverview>('/api/cover');
+    expect(covering.body.covering).toEqual([expect.objectContaining({ person: expect.objectContaining({ id: S }), supervisor: expect.objectContaining({ id: SUPERVISOR }), to: '2026-07-10', inForce: true })]);
   });
 
   it('a service manager may assign too (Dudley: the demo has a service manager there)', async () => {

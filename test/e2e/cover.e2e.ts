@@ -2,7 +2,8 @@
  * Supervisor absence end to end (issue 8 §1) under Northumberland's pack, in local mode: the
  * supervisor's Outlook automatic replies are set on the embedded Graph-compatible service,
  * read through the gateway, and the line manager sees the cover panel in Compliance, free of
- * serious axe violations, and assigns a temporary supervisor with the keyboard alone.
+ * serious axe violations, and assigns a temporary supervisor with the keyboard alone; the
+ * temporary supervisor then finds the supervisee in their own panel.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,8 +66,15 @@ describe('cover panel', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
 
-    // The temporary supervisor can now open Orla's records.
+    // The temporary supervisor finds Orla in their panel and can open her records.
     const records = await fetch(`${app.url}/api/supervisees/${orla}/records`, { headers: { 'x-dev-user': corliss } });
     expect(records.status).toBe(200);
+    const second = await newPage(browser);
+    await second.page.goto(`${app.url}/?as=${corliss}#/compliance`);
+    const covering = second.page.getByRole('list', { name: 'Supervisees you cover' });
+    await covering.waitFor({ timeout: 20_000 });
+    expect(await covering.getByRole('link', { name: 'Orla Fenwright' }).getAttribute('href')).toBe(`#/schedule/${orla}`);
+    expect(await seriousViolations(second.page)).toEqual([]);
+    await second.context.close();
   });
 });

@@ -688,6 +688,9 @@ export const coverOverviewSchema = z
       }),
     ),
     candidates: z.array(personSchema).describe('People the caller may ask to cover: their direct reports and themselves.'),
+    covering: z
+      .array(z.strictObject({ person: personSchema, supervisor: personSchema, from: civilDateSchema.nullable(), to: civilDateSchema.nullable(), inForce: z.boolean() }))
+      .describe('Supervisees the caller covers as temporary supervisor, now or later.'),
   })
   .meta({ id: 'CoverOverview' });
 export type CoverOverview = z.infer<typeof coverOverviewSchema>;

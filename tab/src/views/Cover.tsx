@@ -4,11 +4,12 @@
  * temporary supervisor assigned, or ended, per supervisee. Leave can be recorded here too, so
  * an absence Outlook cannot date (automatic replies always on) still counts.
  */
-import { Button, Field, Input, MessageBar, MessageBarBody, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Field, Input, Link, MessageBar, MessageBarBody, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { CoverOverview, PersonView } from '../../../src/server/api/schemas.js';
 import { api, type ApiError } from '../api.js';
 import { ErrorMessage, Loading, SourceNote, formatDate, today, useStyles as useShared } from '../components.js';
+import { href } from '../routing.js';
 import { useResource } from '../useResource.js';
 
 type Row = CoverOverview['supervisees'][number];
@@ -169,6 +170,19 @@ export default function Cover() {
               </MessageBar>
             ) : null}
           </div>
+          {c.covering.length > 0 ? (
+            <div>
+              <h3 id="covering-heading">Supervisees you cover</h3>
+              <ul aria-labelledby="covering-heading">
+                {c.covering.map((x) => (
+                  <li key={x.person.id}>
+                    <Link href={href('schedule', x.person.id)}>{x.person.displayName}</Link>
+                    {` for ${x.supervisor.displayName}${x.inForce ? '' : x.from ? ` from ${formatDate(x.from)}` : ''}${x.to ? ` until ${formatDate(x.to)}` : ''}`}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {c.supervisees.length === 0 ? (
             <Text>No supervisor you oversee is away.</Text>
           ) : (

@@ -184,11 +184,16 @@ export function coverRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const absent = new Set(rows.filter((r) => r.absence !== null).map((r) => r.supervisor.id));
       const reports = await services.directory.directReports(identity.id);
       const candidates: PersonView[] = [await auth.nameView(identity.id), ...reports.map((r) => ({ id: r.id, displayName: r.displayName, mail: r.mail }))].filter((p) => !absent.has(p.id));
+      const covered = (await services.records.where('staff', 'coverSupervisorId', identity.id)).map((r) => r.record).filter((s) => !s.leftAt && (s.coverUntil === undefined || s.coverUntil >= asOf));
+      const covering = await Promise.all(
+        covered.map(async (s) => ({ person: await auth.nameView(s.userId), supervisor: await auth.nameView(s.supervisorId), from: s.coverFrom ?? null, to: s.coverUntil ?? null, inForce: coverSupervisorOn(s, asOf) !== null })),
+      );
       return {
         asOf,
         rule: rule ? { coverAfter: durationText(rule.coverAfter), source: sourceView(rule.source) } : null,
         supervisees: rows,
         candidates,
+        covering,
       };
     },
   });
