@@ -77,6 +77,23 @@ describe('audit log of record access', () => {
     expect((await log('agr-audit-1')).map((e) => [e.actorId, e.action, e.list])).toEqual([[people.lineManager, 'read', 'agreements']]);
   });
 
+  it("a line manager reading a supervisee's preparation answers is audited; the supervisor's read is not", async () => {
+    await h.services.records.create('prepResponses', {
+      id: 'prep-audit-1',
+      superviseeId: S,
+      supervisorId: people.supervisor,
+      org: 'dudley',
+      sessionDate: '2026-06-24',
+      answers: {},
+      perCase: [],
+      submittedAt: '2026-06-16T09:00:00Z',
+    });
+    expect((await h.as('supervisor').get(`/api/supervisees/${S}/prep?sessionDate=2026-06-24`)).status).toBe(200);
+    expect(await log('prep-audit-1')).toEqual([]);
+    expect((await h.as('lineManager').get(`/api/supervisees/${S}/prep?sessionDate=2026-06-24`)).status).toBe(200);
+    expect((await log('prep-audit-1')).map((e) => [e.actorId, e.action, e.list])).toEqual([[people.lineManager, 'read', 'prepResponses']]);
+  });
+
   it('lists entries by London day', async () => {
     const on = await h.as('serviceManager').get<AuditLogView>('/api/audit-log?from=2026-06-17&to=2026-06-18');
     expect(on.body.entries.length).toBeGreaterThan(0);

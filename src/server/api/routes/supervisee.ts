@@ -2,6 +2,7 @@ import { SupervisionError, invalidInput } from '../../../errors.js';
 import { findRole } from '../../../policy/resolve.js';
 import type { Pack, PrepQuestion } from '../../../policy/schema.js';
 import type { PrepResponse, Staff } from '../../../records/models.js';
+import { auditRecordAccess } from '../audit.js';
 import { Authoriser } from '../authorisation.js';
 import type { ApiDeps } from '../deps.js';
 import type { ApiBuilder } from '../http.js';
@@ -79,6 +80,7 @@ export function superviseeRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const eventId = query.sessionDate ? data.occurrences.find((o) => o.date === query.sessionDate && o.status !== 'cancelled')?.id : next?.id;
       const { questions, perCase } = prepQuestions(services.pack, staff);
       const response = sessionDate ? (await services.records.where('prepResponses', 'superviseeId', staff.userId)).find((p) => p.record.sessionDate === sessionDate) : undefined;
+      if (response) auditRecordAccess(deps, identity, 'prepResponses', response.record, 'read');
       return {
         sessionDate,
         ...(eventId ? { eventId } : {}),
