@@ -130,10 +130,12 @@ describe('subject-access export', () => {
   });
 
   it('renders record text as text in the HTML version (a script in a record stays inert)', async () => {
-    const res = await h.as('supervisee').get<{ html: string; count: number }>(`/api/people/${S}/subject-access/html`);
+    const res = await h.as('supervisee').get<string>(`/api/people/${S}/subject-access/html`);
     expect(res.status).toBe(200);
-    expect(res.body.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more');
-    expect(res.body.html).not.toContain('<script');
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?exportSubjectAccessHtml\.html"?$/);
+    expect(res.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more');
+    expect(res.body).not.toContain('<script');
   });
 
   it('lets a service manager export anyone, and nobody else export another person', async () => {

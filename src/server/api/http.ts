@@ -44,7 +44,7 @@ interface BaseSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType
   response: R;
   status?: 200 | 201;
   /** Media type of the response; JSON unless told. */
-  produces?: 'application/json' | 'text/csv';
+  produces?: 'application/json' | 'text/csv' | 'text/html';
   /** Error statuses worth documenting beyond 400/401/500. */
   errors?: (403 | 404 | 409 | 422 | 502)[];
 }
@@ -166,6 +166,9 @@ export class ApiBuilder {
         res.status(spec.status ?? 200);
         if (spec.produces === 'text/csv') {
           res.type('text/csv; charset=utf-8').attachment(`${spec.operationId}.csv`).send(checked.data);
+        } else if (spec.produces === 'text/html') {
+          // A download, never a page rendered on the API's origin.
+          res.type('text/html; charset=utf-8').attachment(`${spec.operationId}.html`).send(checked.data);
         } else {
           res.json(checked.data);
         }

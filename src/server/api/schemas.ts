@@ -561,13 +561,7 @@ export const subjectAccessSchema = z
   })
   .meta({ id: 'SubjectAccessExport' });
 
-export const subjectAccessHtmlSchema = z
-  .strictObject({
-    subjectId: z.string(),
-    count: z.number().int(),
-    html: z.string().describe('A self-contained HTML page (no scripts); all record text is escaped.'),
-  })
-  .meta({ id: 'SubjectAccessHtml' });
+export const subjectAccessHtmlSchema = z.string().describe('A self-contained HTML page (no scripts), served as a download; all record text is escaped.');
 
 export const sampleParams = z.strictObject({ sampleId: z.string().min(1).max(100) });
 export const sampleRecordParams = z.strictObject({ sampleId: z.string().min(1).max(100), recordId: z.string().min(1).max(256) });

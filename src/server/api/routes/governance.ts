@@ -115,11 +115,9 @@ export function governanceRoutes(api: ApiBuilder, deps: ApiDeps): void {
     tags: ['governance'],
     params: personParams,
     response: subjectAccessHtmlSchema,
+    produces: 'text/html',
     errors: [403],
-    handler: async ({ identity, params }) => {
-      const { doc, html } = await subjectAccess(governanceDeps(deps), await exportSubject(identity, params.id), identity.id);
-      return { subjectId: doc.subjectId, count: doc.records.length, html };
-    },
+    handler: async ({ identity, params }) => (await subjectAccess(governanceDeps(deps), await exportSubject(identity, params.id), identity.id)).html,
   });
 
   api.route({
