@@ -1,7 +1,8 @@
 /**
- * Soak: faults, concurrency, hostile input and load against an in-process local app (temp
- * data directory, PORT 0). Run by hand (`npm run soak`), not part of the test suite: it takes
- * a minute or two. Prints one figure per line and exits non-zero when a figure does not hold.
+ * Soak: faults, concurrency, hostile input, the authorisation matrix and load against an
+ * in-process local app (temp data directory, PORT 0). Run by hand (`npm run soak`, or
+ * `npm run soak -- --only load` for some phases), not part of the test suite: it takes a
+ * minute or two. Prints one figure per line and exits non-zero when a figure does not hold.
  * Prints counts and timings only: no names, no record content.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +22,7 @@ import { startServer, type RunningServer } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
 import { createGraphServices } from '../src/server/graph-services.js';
 import type { AppServices } from '../src/server/services.js';
+import { runAuthorisationMatrix } from '../test/api/authorisation-matrix.js';
 
 const failures: string[] = [];
 function figure(name: string, value: string | number, holds = true): void {
@@ -301,22 +303,45 @@ async function load(app: RunningServer, userId: string): Promise<void> {
   figure('load.errorRate', `${(rate * 100).toFixed(2)}% (${result.errors} errors: ${result.timeouts} timeouts; statuses ${statuses})`, result.errors === 0);
 }
 
+/** Every API operation x every kind of caller, in tenant mode with locally signed tokens. */
+async function authorisation(): Promise<void> {
+  const { cells, operations, failures } = await runAuthorisationMatrix();
+  figure('authorisation.cells', `${cells} checked (${operations} operations x 7 callers), ${failures.length} wrong${failures[0] ? `; first: ${failures[0]}` : ''}`, failures.length === 0 && cells > 0);
+}
+
+const phases = ['kill', 'storm', 'concurrency', 'fuzz', 'authorisation', 'load'] as const;
+type Phase = (typeof phases)[number];
+
+/** `--only load` (or `--only fuzz,load`) runs just those phases; default all. */
+function chosenPhases(argv: readonly string[]): Set<Phase> {
+  const at = argv.indexOf('--only');
+  if (at < 0) return new Set(phases);
+  const names = (argv[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((n) => !(phases as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new SupervisionError('INVALID_INPUT', `--only: ${unknown[0] ?? '(nothing)'} is not a phase; choose from ${phases.join(', ')}`, { field: '--only' });
+  return new Set(names as Phase[]);
+}
+
 async function main(): Promise<void> {
+  const only = chosenPhases(process.argv.slice(2));
   const seed = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
   figure('seed', seed);
   const random = prng(seed);
-  await killTrials(random);
-  await withApp(async (app) => {
-    const managers = await teamManagers(app);
-    if (managers.length < 3) throw new SupervisionError('CONFIGURATION', 'soak needs three team managers in the demo organisation');
-    const third = managers[2]!;
-    const superviseeId = (await app.services.records.where('staff', 'supervisorId', third))[0]?.record.userId;
-    if (!superviseeId) throw new SupervisionError('CONFIGURATION', 'soak needs a supervisee of the third team manager');
-    await storm(app, managers[1]!, random);
-    await concurrency(app, third, superviseeId);
-    await fuzz(app, third, superviseeId, seed);
-    await load(app, third);
-  });
+  if (only.has('kill')) await killTrials(random);
+  if (only.has('storm') || only.has('concurrency') || only.has('fuzz') || only.has('load')) {
+    await withApp(async (app) => {
+      const managers = await teamManagers(app);
+      if (managers.length < 3) throw new SupervisionError('CONFIGURATION', 'soak needs three team managers in the demo organisation');
+      const third = managers[2]!;
+      const superviseeId = (await app.services.records.where('staff', 'supervisorId', third))[0]?.record.userId;
+      if (!superviseeId) throw new SupervisionError('CONFIGURATION', 'soak needs a supervisee of the third team manager');
+      if (only.has('storm')) await storm(app, managers[1]!, random);
+      if (only.has('concurrency')) await concurrency(app, third, superviseeId);
+      if (only.has('fuzz')) await fuzz(app, third, superviseeId, seed);
+      if (only.has('load')) await load(app, third);
+    });
+  }
+  if (only.has('authorisation')) await authorisation();
   console.log(failures.length === 0 ? 'soak: all figures hold' : `soak: ${failures.length} figure(s) fail: ${failures.join(', ')}`);
   process.exitCode = failures.length === 0 ? 0 : 1;
 }

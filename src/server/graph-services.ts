@@ -11,11 +11,12 @@ import type { CalendarPort, NewMeeting, Occurrence } from '../booking/ports.js';
 import { segment } from '../graph/client.js';
 import { GraphCalendar, GraphConflictError, GraphLists, createGraphClient, equalsFilter, type GraphClient } from '../graph/index.js';
 import { onBehalfOfAuth, type ConfidentialTokenSource } from '../graph/auth.js';
-import { RecordsRepository, conflict, type FieldEquals, type ListItem, type ListPort } from '../records/repository.js';
+import { conflict, type FieldEquals, type ListItem, type ListPort } from '../records/repository.js';
 import type { ColumnDefinition } from '../records/lists.js';
 import type { BusyInterval } from '../schedule/slots.js';
 import type { Pack } from '../policy/schema.js';
 import type { AppServices, DirectoryPerson, PeopleDirectory } from './services.js';
+import { CachedDirectory, CachedRecordsRepository, LookupCache, type LookupCacheOptions } from './lookup-cache.js';
 import type { AutomaticReplies } from '../absence/absence.js';
 
 function zoned(localDateTime: string): DateTimeTimeZone {
@@ -224,12 +225,15 @@ export interface GraphServicesOptions {
   pack: Pack;
   appUrl: string;
   now?: () => Date;
+  /** Identity and relationship lookups (lookup-cache.ts); default 60 s, 5,000 answers. */
+  lookupCache?: LookupCacheOptions;
 }
 
 /** AppServices over Graph: the same object in local and tenant mode. */
 export function createGraphServices(options: GraphServicesOptions): AppServices {
-  const directory = new GraphDirectory(options.client);
-  const records = new RecordsRepository(new GraphListPort(options.client, options.siteId));
+  const cache = new LookupCache(options.lookupCache);
+  const directory = new CachedDirectory(new GraphDirectory(options.client), cache);
+  const records = new CachedRecordsRepository(new GraphListPort(options.client, options.siteId), cache);
   return {
     pack: options.pack,
     records,

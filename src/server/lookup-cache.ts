@@ -1,0 +1,139 @@
+/**
+ * The one cache of identity and relationship lookups: directory users, managers, direct reports
+ * and everyone, and the staff list (who supervises whom, roles, cover). Every API request asks
+ * these questions several times over (GET /api/me made ~11 Graph calls) and their answers
+ * change rarely, so they are kept for a short while (default 60 s), in a bounded map, per
+ * services instance, which is per tenant. Concurrent identical lookups share one call. The
+ * app's own writes to the staff list (a change of supervisor, cover, seeding) invalidate that
+ * list at once; directory changes happen in Entra and age out. Nothing is logged.
+ */
+import type { ListKey, ModelOf } from '../records/lists.js';
+import { RecordsRepository, type ListPort, type Versioned } from '../records/repository.js';
+import type { AutomaticReplies } from '../absence/absence.js';
+import type { DirectoryPerson, PeopleDirectory } from './services.js';
+
+export interface LookupCacheOptions {
+  /** How long an answer is reused; default 60 s. */
+  ttlMs?: number;
+  /** Most answers kept; the oldest go first. Default 5,000. */
+  maxEntries?: number;
+  /** Clock seam for tests (milliseconds). */
+  now?: () => number;
+}
+
+/** Promise-valued memo with a time-to-live and a size bound; a failed lookup is never kept. */
+export class LookupCache {
+  private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(options: LookupCacheOptions = {}) {
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.maxEntries = options.maxEntries ?? 5_000;
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = this.now();
+    const found = this.entries.get(key);
+    if (found && found.expires > now) return found.value as Promise<T>;
+    if (found) this.entries.delete(key);
+    const value = load();
+    this.entries.set(key, { expires: now + this.ttlMs, value });
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    return value;
+  }
+
+  /** Forgets every answer whose key starts with `prefix` (everything without one). */
+  invalidate(prefix = ''): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+}
+
+type Basic = { id: string; displayName: string; mail: string };
+
+/** A PeopleDirectory answering repeated questions from the cache. Arrays are copied: callers sort them. */
+export class CachedDirectory implements PeopleDirectory {
+  readonly automaticReplies?: (idOrUpn: string) => Promise<AutomaticReplies | undefined>;
+
+  constructor(
+    private readonly inner: PeopleDirectory,
+    private readonly cache: LookupCache,
+  ) {
+    const replies = inner.automaticReplies?.bind(inner);
+    if (replies) this.automaticReplies = (idOrUpn) => this.cache.get(`directory:replies:${idOrUpn.toLowerCase()}`, () => replies(idOrUpn));
+  }
+
+  user(idOrUpn: string): Promise<Basic | undefined> {
+    return this.cache.get(`directory:user:${idOrUpn.toLowerCase()}`, () => this.inner.user(idOrUpn));
+  }
+
+  person(idOrUpn: string): Promise<DirectoryPerson | undefined> {
+    return this.cache.get(`directory:person:${idOrUpn.toLowerCase()}`, () => this.inner.person(idOrUpn));
+  }
+
+  async directReports(idOrUpn: string): Promise<Basic[]> {
+    return [...(await this.cache.get(`directory:reports:${idOrUpn.toLowerCase()}`, () => this.inner.directReports(idOrUpn)))];
+  }
+
+  async everyone(): Promise<DirectoryPerson[]> {
+    return [...(await this.cache.get('directory:everyone', () => this.inner.everyone()))];
+  }
+}
+
+/** The lists that hold relationships and roles: read on every request, written rarely. */
+export const relationshipLists: readonly ListKey[] = ['staff'];
+
+/**
+ * A RecordsRepository that answers filtered reads of the relationship lists (`where`) from the
+ * cache, parsed once. Reads by id (`get`, and the reads inside create, update and remove) are
+ * never cached: a write must see the current item and version. A write forgets the list's
+ * answers before and after it runs, and an answer is kept from the moment it is asked for, so a
+ * read in flight during the write cannot bring the old answer back. Each caller gets its own
+ * shallow copy of every record.
+ */
+export class CachedRecordsRepository extends RecordsRepository {
+  constructor(
+    port: ListPort,
+    private readonly cache: LookupCache,
+    private readonly cached: readonly ListKey[] = relationshipLists,
+  ) {
+    super(port);
+  }
+
+  override async where<K extends ListKey>(key: K, property: string, value: string): Promise<Versioned<ModelOf<K>>[]> {
+    if (!this.cached.includes(key)) return super.where(key, property, value);
+    const rows = await this.cache.get(`records:${key}:${property}=${value}`, () => super.where(key, property, value));
+    return rows.map((row) => ({ record: { ...row.record }, version: row.version }));
+  }
+
+  override create<K extends ListKey>(key: K, record: ModelOf<K>): Promise<Versioned<ModelOf<K>>> {
+    return this.written(key, () => super.create(key, record));
+  }
+
+  override update<K extends ListKey>(key: K, record: ModelOf<K>, version: string): Promise<Versioned<ModelOf<K>>> {
+    return this.written(key, () => super.update(key, record, version));
+  }
+
+  override remove(key: ListKey, id: string, version?: string): Promise<void> {
+    return this.written(key, () => super.remove(key, id, version));
+  }
+
+  private async written<T>(key: ListKey, write: () => Promise<T>): Promise<T> {
+    if (!this.cached.includes(key)) return write();
+    this.cache.invalidate(`records:${key}:`);
+    try {
+      return await write();
+    } finally {
+      this.cache.invalidate(`records:${key}:`);
+    }
+  }
+}
