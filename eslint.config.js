@@ -1,6 +1,6 @@
 import tseslint from 'typescript-eslint';
 
-const pureCore = ['src/policy/**', 'src/calendar/**', 'src/schedule/**', 'src/compliance/**', 'src/records/**'];
+const pureCore = ['src/policy/**', 'src/calendar/**', 'src/schedule/**', 'src/compliance/**', 'src/records/**', 'src/absence/**'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', '.scratch/**', 'manifest/build/**', 'test-results/**', 'devTools/**', 'coverage/**'] },
