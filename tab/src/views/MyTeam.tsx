@@ -9,6 +9,7 @@ import type { Team, TeamMember } from '../../../src/server/api/schemas.js';
 import { ErrorMessage, Loading, PageHeading, SourceNote, StatusBadge, formatDate, useStyles as useShared } from '../components.js';
 import { href, navigate } from '../routing.js';
 import { useResource } from '../useResource.js';
+import { CancellationBanner } from './CancellationBanner.js';
 
 const columns = 'minmax(180px, 1.4fr) minmax(160px, 1.2fr) 110px 110px minmax(220px, 2fr) 130px 150px';
 const rowHeight = 112;
@@ -176,6 +177,7 @@ export default function MyTeam() {
         {team.data ? `${counts.total} supervisees · ${counts.overdue} overdue · ${counts.soon} due soon · as of ${formatDate(team.data.asOf)}` : null}
       </PageHeading>
       <ErrorMessage error={team.error} />
+      <CancellationBanner onChanged={() => void team.reload()} />
       {team.loading && !team.data ? <Loading label="Loading your team" /> : null}
       {team.data && team.data.members.length === 0 ? <Text>You have no supervisees.</Text> : null}
       {team.data && team.data.members.length > 0 ? <TeamTable members={team.data.members} /> : null}
