@@ -105,12 +105,32 @@ describe('calendar sync against the embedded service', () => {
     expect(await cancellations()).toHaveLength(2);
   });
 
+  it('records nothing more for an occurrence the app cancelled itself (its own Cancellation has the reason)', async () => {
+    const instances = await calendar.listInstances(teamManager.id, seriesId, window.from, window.to);
+    const target = instances[4]!;
+    await services.records.create('cancellations', {
+      id: 'cancellation-app-1',
+      superviseeId: asye.userId,
+      supervisorId: teamManager.id,
+      org: 'dudley',
+      originalDate: target.originalStart!.slice(0, 10),
+      eventId: target.id,
+      origin: 'app',
+      reason: 'Sickness',
+      cancelledAt: now().toISOString(),
+    });
+    await calendar.cancelEvent(teamManager.id, target.id, 'Supervision cancelled: Sickness');
+    const report = await syncCalendars(deps(), { supervisors: [teamManager.id], window: { from: new Date('2027-01-03T00:00:00Z'), to: window.to } });
+    expect(report.mailboxes[0]).toMatchObject({ cancelled: 0, recorded: 0 });
+    expect((await cancellations()).map((c) => c.origin).sort()).toEqual(['app', 'outlook-cancelled', 'outlook-moved']);
+  });
+
   it('keeps the sync state across a restart of the store', async () => {
     store.close();
     store = new SqliteSyncStateStore(join(dataDir, 'sync.sqlite'));
     const report = await syncCalendars(deps(), { supervisors: [teamManager.id], window: { from: new Date('2027-01-03T00:00:00Z'), to: window.to } });
     expect(report.mailboxes[0]).toMatchObject({ fullRound: false, cancelled: 0, moved: 0, recorded: 0 });
-    expect(await cancellations()).toHaveLength(2);
+    expect(await cancellations()).toHaveLength(3);
   });
 });
 
