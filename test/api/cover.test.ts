@@ -129,6 +129,15 @@ describe('assigning a temporary supervisor', () => {
     expect((await cover.get(`/api/records/${record.record.id}`)).status).toBe(403);
   });
 
+  it('a record the temporary supervisor opens during cover names them as its supervisor', async () => {
+    await h.as('lineManager').post(`/api/supervisees/${S}/cover`, { coverSupervisorId: people.otherManager, from: '2026-06-17', to: '2026-07-10' });
+    const opened = await h.as('otherManager').post<RecordView>(`/api/supervisees/${S}/records`, { kind: 'individual', sessionDate: '2026-06-17' });
+    expect(opened.status).toBe(201);
+    expect(opened.body.record.supervisorId).toBe(people.otherManager);
+    // Records opened by the supervisee's own supervisor still name them.
+    expect(record.record.supervisorId).toBe(SUPERVISOR);
+  });
+
   it('a cover period that has not started grants nothing yet', async () => {
     await h.as('lineManager').post(`/api/supervisees/${S}/cover`, { coverSupervisorId: people.otherManager, from: '2026-06-22' });
     expect((await h.as('otherManager').get(`/api/records/${record.record.id}`)).status).toBe(403);

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { coverSupervisorOn } from '../../../absence/absence.js';
 import { toCivil, toDay } from '../../../calendar/civil.js';
 import { endOfLondonDay, londonToInstant } from '../../../calendar/london.js';
 import { SupervisionError, invalidInput } from '../../../errors.js';
@@ -40,6 +41,14 @@ import {
 } from '../schemas.js';
 import { currentAgreement, loadPerson, nowIso, primaryResolved, resolveOptionsFor, sourceView, todayOf } from '../supervision.js';
 import { templateOf, templateView } from './agreements.js';
+
+/**
+ * Who a new record names as its supervisor: the temporary supervisor when they write it during
+ * their cover, so the record shows who actually supervised; otherwise the supervisee's own.
+ */
+function supervisorWriting(staff: Staff, identity: Identity, today: string): string {
+  return coverSupervisorOn(staff, today) === identity.id ? identity.id : staff.supervisorId;
+}
 
 export function summaryOf(record: SessionRecord): RecordSummary {
   return {
@@ -262,7 +271,7 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const record: SessionRecord = {
         id,
         superviseeId: staff.userId,
-        supervisorId: staff.supervisorId,
+        supervisorId: supervisorWriting(staff, identity, todayOf(services)),
         org: services.pack.id,
         templateId: recordTemplateId(services.pack, staff, body.kind),
         kind: body.kind,
@@ -426,7 +435,7 @@ export function recordRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const record: SessionRecord = {
         id: recordId(staff.userId, `${body.date}/${randomUUID()}`, 'informal'),
         superviseeId: staff.userId,
-        supervisorId: staff.supervisorId,
+        supervisorId: supervisorWriting(staff, identity, todayOf(services)),
         org: services.pack.id,
         templateId: recordTemplateId(services.pack, staff, 'informal'),
         kind: 'informal',
