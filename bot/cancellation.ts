@@ -75,7 +75,7 @@ export function cancellationCard(input: CancellationCardInput): AdaptiveCardJson
 }
 
 async function buildCard(services: AppServices, staff: Staff, cancellation: Cancellation, extra: { error?: string; values?: Record<string, string> } = {}): Promise<AdaptiveCardJson> {
-  const state = pendingState(cancellation);
+  const state = pendingState(cancellation, services.pack);
   const offer = await slotsFor(services, staff, cancellation, { max: 6, perDay: 2 });
   return cancellationCard({
     cancellation,
@@ -96,7 +96,7 @@ export type PromptOutcome = 'sent' | 'unreachable' | 'not-needed';
  * a chat with the bot cannot be written to first; the tab's banner asks them instead.
  */
 export async function promptForCancellation(services: AppServices, sender: Sender, cancellation: Cancellation): Promise<PromptOutcome> {
-  if (!pendingState(cancellation)) return 'not-needed';
+  if (!pendingState(cancellation, services.pack)) return 'not-needed';
   const staff = await staffOf(services, cancellation.superviseeId);
   if (!staff) return 'not-needed';
   const content = await buildCard(services, staff, cancellation);
@@ -134,7 +134,7 @@ export async function applyCancellationAnswer(services: AppServices, userId: str
   const chosen = (parsed.data.reason ?? '').trim();
   const reason = details.trim() ? `${chosen}: ${details.trim()}` : chosen;
   const values = { reason: chosen, details, slot };
-  const state = pendingState(cancellation);
+  const state = pendingState(cancellation, services.pack);
   if (!state) return messageCard('Already done', `The session on ${longDate(cancellation.originalDate)} has its reason${cancellation.rearrangedTo ? ` and was rearranged to ${longDate(cancellation.rearrangedTo)}` : ''}.`);
   if (state.needsReason && !reason) return buildCard(services, staff, cancellation, { error: 'Give the reason the session did not go ahead.', values });
   if (slot) {
@@ -146,6 +146,6 @@ export async function applyCancellationAnswer(services: AppServices, userId: str
   if (!state.needsReason) return buildCard(services, staff, cancellation, { error: 'Choose a new time, or book one from the tab.', values });
   const saved = await recordReason(services, cancellationId, reason);
   if (saved.status === 'refused') return buildCard(services, staff, cancellation, { error: saved.message, values });
-  if (!pendingState(saved.cancellation.record)) return messageCard('Reason saved', `The reason is kept with the session of ${longDate(cancellation.originalDate)}.`);
+  if (!pendingState(saved.cancellation.record, services.pack)) return messageCard('Reason saved', `The reason is kept with the session of ${longDate(cancellation.originalDate)}.`);
   return buildCard(services, staff, saved.cancellation.record);
 }

@@ -9,6 +9,8 @@
  */
 import { meetingBody, transactionIdFor } from '../booking/booking.js';
 import { toCivil, toDay, type CivilDate } from '../calendar/civil.js';
+import { declinedReason } from './sync-calendars.js';
+import type { Pack } from '../policy/schema.js';
 import type { Cancellation, Schedule, Staff } from '../records/models.js';
 import type { Versioned } from '../records/repository.js';
 import type { OccurrenceView } from '../server/api/schemas.js';
@@ -24,11 +26,14 @@ export interface PendingState {
 /**
  * What a cancellation still asks of the supervisor. Only ones sync found in Outlook: the app's
  * own cancellations were made with their reason and rebooking at hand. A moved session was
- * rearranged already (to its new date) but still owes its reason.
+ * rearranged already (to its new date) but still owes its reason. A supervisee's decline is a
+ * reason only where the pack does not list the reasons it accepts; where it does, the
+ * supervisor still gives one of them, as compliance will ask.
  */
-export function pendingState(cancellation: Cancellation): PendingState | undefined {
+export function pendingState(cancellation: Cancellation, pack: Pack): PendingState | undefined {
   if (cancellation.origin === 'app') return undefined;
-  const state = { needsReason: !cancellation.reason, needsRearranging: !cancellation.rearrangedTo && cancellation.origin !== 'outlook-moved' };
+  const reasonAccepted = cancellation.reason !== undefined && checkReason(pack, cancellation.reason).ok;
+  const state = { needsReason: !reasonAccepted, needsRearranging: !cancellation.rearrangedTo && cancellation.origin !== 'outlook-moved' };
   return state.needsReason || state.needsRearranging ? state : undefined;
 }
 
@@ -45,10 +50,15 @@ export async function pendingForSupervisor(services: AppServices, supervisorId: 
   const rows = await services.records.where('cancellations', 'supervisorId', supervisorId);
   const pending: Pending[] = [];
   for (const row of rows) {
-    const state = pendingState(row.record);
+    const state = pendingState(row.record, services.pack);
     if (state) pending.push({ cancellation: row.record, version: row.version, state, rebookBy: rebookBy(services.pack, row.record.originalDate) });
   }
   return pending.sort((a, b) => (a.cancellation.originalDate < b.cancellation.originalDate ? -1 : a.cancellation.originalDate > b.cancellation.originalDate ? 1 : a.cancellation.id < b.cancellation.id ? -1 : 1));
+}
+
+/** The supervisor's reason, keeping that the supervisee declined when that is what happened. */
+function withDecline(cancellation: Cancellation, reason: string): string {
+  return cancellation.reason === declinedReason ? `${reason} (${declinedReason})`.slice(0, 1000) : reason;
 }
 
 export type ReasonOutcome = { status: 'saved'; cancellation: Versioned<Cancellation> } | { status: 'refused'; message: string };
@@ -62,7 +72,7 @@ export async function recordReason(services: AppServices, cancellationId: string
     const found = await services.records.get('cancellations', cancellationId);
     if (!found) return { status: 'refused', message: 'That cancellation no longer exists.' };
     try {
-      return { status: 'saved', cancellation: await services.records.update('cancellations', { ...found.record, reason: checked.reason }, found.version) };
+      return { status: 'saved', cancellation: await services.records.update('cancellations', { ...found.record, reason: withDecline(found.record, checked.reason) }, found.version) };
     } catch (error) {
       // Sync may have just updated the Outlook facts; the reason goes on top of them.
       if ((error as { code?: string }).code !== 'CONFLICT' || attempt >= 4) throw error;
@@ -168,7 +178,7 @@ export async function rearrange(services: AppServices, staff: Staff, cancellatio
   for (let attempt = 0; ; attempt++) {
     const current = await services.records.get('cancellations', cancellationId);
     if (!current) return { status: 'refused', message: 'That cancellation no longer exists.' };
-    const next: Cancellation = { ...current.record, rearrangedTo: slot.date, ...(checkedReason ? { reason: checkedReason } : {}) };
+    const next: Cancellation = { ...current.record, rearrangedTo: slot.date, ...(checkedReason ? { reason: withDecline(current.record, checkedReason) } : {}) };
     try {
       const saved = await services.records.update('cancellations', next, current.version);
       return { status: 'rearranged', date: slot.date, time: slot.time, eventId: id, cancellation: saved.record };

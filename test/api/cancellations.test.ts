@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cancellation } from '../../src/records/models.js';
 import type { CancellationSlots, Occurrences, PendingCancellation, PendingCancellations, PersonCompliance, Rearranged } from '../../src/server/api/schemas.js';
-import { cancellationIdFor } from '../../src/sync/index.js';
+import { cancellationIdFor, declinedReason } from '../../src/sync/index.js';
 import { people, startHarness, testNow, type Harness } from './harness.js';
 
 let h: Harness;
@@ -112,6 +112,19 @@ describe('cancellations found in Outlook', () => {
     const again = await h.as('supervisor').post(`/api/cancellations/${cancellation.id}/rearrange`, { date: slot.date, time: slot.time });
     expect(again.status).toBe(409);
     expect(h.services.calendarFake.events.size).toBe(events + 1);
+  });
+
+  it('asks for one of the pack\'s reasons for a session the supervisee declined, keeping the decline', async () => {
+    const declined: Cancellation = { ...cancellation, id: cancellationIdFor('series-master', '2026-06-03T09:00:00.000Z'), originalDate: '2026-06-03', origin: 'outlook-declined', reason: declinedReason };
+    delete declined.eventId;
+    await h.services.records.create('cancellations', declined);
+    const pending = await h.as('supervisor').get<PendingCancellations>('/api/cancellations/pending');
+    expect(pending.body.items.map((i) => [i.cancellation.originalDate, i.needsReason])).toEqual([['2026-06-03', true]]);
+    expect(await findingsOn('2026-06-03')).toEqual(['cancellation-reason-not-permitted']);
+    const saved = await h.as('supervisor').post<PendingCancellation>(`/api/cancellations/${declined.id}/reason`, { reason: 'Annual leave' });
+    expect(saved.body.cancellation.reason).toBe(`Annual leave (${declinedReason})`);
+    expect(saved.body.needsReason).toBe(false);
+    expect(await findingsOn('2026-06-03')).toEqual([]);
   });
 
   it('names the field of a malformed body', async () => {

@@ -35,7 +35,7 @@ export function cancellationRoutes(api: ApiBuilder, deps: ApiDeps): void {
   }
 
   async function view(auth: Authoriser, cancellation: Cancellation, version: string): Promise<PendingCancellation> {
-    const state = pendingState(cancellation) ?? { needsReason: false, needsRearranging: false };
+    const state = pendingState(cancellation, services.pack) ?? { needsReason: false, needsRearranging: false };
     return { cancellation, version, supervisee: await auth.nameView(cancellation.superviseeId), ...state, rebookBy: rebookBy(services.pack, cancellation.originalDate) };
   }
 
