@@ -23,7 +23,7 @@ import { cardContentType, type AdaptiveCardJson } from './cards/elements.js';
 import { helpCard, messageCard } from './cards/personal-cards.js';
 import { Circles, type CircleOptions, type CirclePost } from './circles.js';
 import { ConversationStore, scopeOf, tenantOf } from './conversations.js';
-import { readCircleStart } from './mentions.js';
+import { plainText, readCircleStart } from './mentions.js';
 import { PersonalChats, localTeamsApp, teamsGlobalServiceUrl, type TeamworkPort } from './install.js';
 import { botHandlers, botPlanner, cardActivity, timingWith, type PromptTiming } from './jobs.js';
 import { Pacer, teamsLimits, type PacingLimits } from './pacing.js';
@@ -150,15 +150,6 @@ interface Reply {
   jobs?: JobSpec[];
   /** A job to bring forward and run now (the presenter moved a circle on). */
   runJob?: string;
-}
-
-function html(text: string): string {
-  return text
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 export function createAgent(services: AppServices, config: BotConfig, options: BotOptions = {}): Bot {
@@ -337,7 +328,7 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
       await deliver(context, reply);
       return;
     }
-    const text = html(activity.text ?? '');
+    const text = plainText(activity.text ?? '', []);
     const userId = userIdOf(context);
     if (scope !== 'personal') {
       const start = await readCircleStart(context, services.directory);

@@ -34,7 +34,7 @@ export function otherMentions(activity: Pick<Activity, 'entities' | 'recipient'>
   return mentions;
 }
 
-/** The message text with the mentions' markup taken out, tags and entities flattened. */
+/** The message text as words: the given mentions' markup taken out, tags and entities flattened. */
 export function plainText(text: string, mentions: readonly Mention[]): string {
   let rest = text;
   for (const mention of mentions) if (mention.text) rest = rest.split(mention.text).join(' ');
