@@ -116,6 +116,11 @@ export const expectations: Record<string, Record<Persona, number>> = {
   drawAuditSample: serviceManagerOnly(201),
   notifySampledSupervisees: serviceManagerOnly(200),
   reviewSampledRecord: serviceManagerOnly(200),
+  // Cancellations made in Outlook (the cancelOccurrence row made one): the caller's own list, then the supervisor only.
+  listPendingCancellations: outcome(200),
+  cancellationSlots: supervisorOnly(200),
+  recordCancellationReason: supervisorOnly(200),
+  rearrangeCancellation: supervisorOnly(201),
   // Cover rows run last: changeSupervisor changes (and restores) the relationship itself.
   getCover: outcome(200),
   // A supervisor's leave: themself, their line manager or a service manager.
@@ -220,6 +225,12 @@ export async function startMatrix(): Promise<Matrix> {
     return { id: drawn.id, version: drawn.version, recordId: drawn.items[0].recordId };
   };
 
+  const cancellationId = async () => {
+    const list = await must(as<{ id: string }[]>('supervisor', 'get', `/api/supervisees/${S}/cancellations`), 'cancellations');
+    if (!list[0]) throw new Error('matrix set-up: no cancellation (the cancelOccurrence row makes one)');
+    return list[0].id;
+  };
+
   const get = (path: string) => async (): Promise<MatrixRequest> => ({ method: 'get', path });
   const requests: Record<string, (persona: Persona) => Promise<MatrixRequest>> = {
     getOpenApi: get('/api/openapi.json'),
@@ -288,6 +299,16 @@ export async function startMatrix(): Promise<Matrix> {
     reviewSampledRecord: async () => {
       const { id, version, recordId } = await sample();
       return { method: 'post', path: `/api/audit-samples/${id}/records/${recordId}/review`, body: { version, reviewed: true } };
+    },
+    listPendingCancellations: get('/api/cancellations/pending'),
+    cancellationSlots: async () => get(`/api/cancellations/${await cancellationId()}/slots`)(),
+    recordCancellationReason: async () => ({ method: 'post', path: `/api/cancellations/${await cancellationId()}/reason`, body: { reason: 'Sickness' } }),
+    rearrangeCancellation: async () => {
+      const id = await cancellationId();
+      const offer = await must(as<{ slots: { date: string; time: string }[] }>('supervisor', 'get', `/api/cancellations/${id}/slots`), 'cancellation slots');
+      const slot = offer.slots[0];
+      if (!slot) throw new Error('matrix set-up: no slot to rearrange the cancelled session into');
+      return { method: 'post', path: `/api/cancellations/${id}/rearrange`, body: { date: slot.date, time: slot.time } };
     },
     getCover: get('/api/cover'),
     getSupervisorAbsence: get(`/api/supervisors/${people.supervisor}/absence`),
