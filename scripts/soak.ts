@@ -346,4 +346,10 @@ async function main(): Promise<void> {
   process.exitCode = failures.length === 0 ? 0 : 1;
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  if (!(error instanceof SupervisionError) || error.code !== 'INVALID_INPUT') throw error;
+  console.error(`soak: ${error.message}`);
+  process.exitCode = 2;
+}
