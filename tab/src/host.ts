@@ -8,7 +8,10 @@ export type ThemeName = 'light' | 'dark' | 'contrast';
 export interface Host {
   kind: 'teams' | 'outlook' | 'office' | 'standalone';
   theme: ThemeName;
-  /** SSO token for the API when hosted. */
+  /**
+   * SSO token for the API when hosted. The host issues it for the manifest's
+   * `webApplicationInfo.resource` (`api://<APP_DOMAIN>/botid-<BOT_ID>`), so the tab names no scope.
+   */
   getToken?: () => Promise<string>;
   /** Subscribes to host theme changes; returns nothing to undo (teams-js keeps one handler). */
   onThemeChange?: (handler: (theme: ThemeName) => void) => void;
