@@ -225,11 +225,13 @@ export async function startMatrix(): Promise<Matrix> {
     return { id: drawn.id, version: drawn.version, recordId: drawn.items[0].recordId };
   };
 
-  const cancellationId = async () => {
-    const list = await must(as<{ id: string }[]>('supervisor', 'get', `/api/supervisees/${S}/cancellations`), 'cancellations');
-    if (!list[0]) throw new Error('matrix set-up: no cancellation (the cancelOccurrence row makes one)');
-    return list[0].id;
-  };
+  const cancellationId = once(async () => {
+    const list = await must(as<{ id: string; eventId?: string; rearrangedTo?: string }[]>('supervisor', 'get', `/api/supervisees/${S}/cancellations`), 'cancellations');
+    // The cancelOccurrence row's cancellation; sessions moved in the app are on the list too, already rearranged.
+    const cancelled = list.find((c) => c.eventId === planned.at(-1)!.id && !c.rearrangedTo);
+    if (!cancelled) throw new Error('matrix set-up: no cancellation (the cancelOccurrence row makes one)');
+    return cancelled.id;
+  });
 
   const get = (path: string) => async (): Promise<MatrixRequest> => ({ method: 'get', path });
   const requests: Record<string, (persona: Persona) => Promise<MatrixRequest>> = {
