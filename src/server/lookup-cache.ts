@@ -60,7 +60,7 @@ export class LookupCache {
 
 type Basic = { id: string; displayName: string; mail: string };
 
-/** A PeopleDirectory answering repeated questions from the cache. Arrays are copied: callers sort them. */
+/** A PeopleDirectory answering repeated questions from the cache, each caller with its own copy (callers sort lists). */
 export class CachedDirectory implements PeopleDirectory {
   readonly automaticReplies?: (idOrUpn: string) => Promise<AutomaticReplies | undefined>;
 
@@ -72,12 +72,14 @@ export class CachedDirectory implements PeopleDirectory {
     if (replies) this.automaticReplies = (idOrUpn) => this.cache.get(`directory:replies:${idOrUpn.toLowerCase()}`, () => replies(idOrUpn));
   }
 
-  user(idOrUpn: string): Promise<Basic | undefined> {
-    return this.cache.get(`directory:user:${idOrUpn.toLowerCase()}`, () => this.inner.user(idOrUpn));
+  async user(idOrUpn: string): Promise<Basic | undefined> {
+    const found = await this.cache.get(`directory:user:${idOrUpn.toLowerCase()}`, () => this.inner.user(idOrUpn));
+    return found && { ...found };
   }
 
-  person(idOrUpn: string): Promise<DirectoryPerson | undefined> {
-    return this.cache.get(`directory:person:${idOrUpn.toLowerCase()}`, () => this.inner.person(idOrUpn));
+  async person(idOrUpn: string): Promise<DirectoryPerson | undefined> {
+    const found = await this.cache.get(`directory:person:${idOrUpn.toLowerCase()}`, () => this.inner.person(idOrUpn));
+    return found && { ...found };
   }
 
   async directReports(idOrUpn: string): Promise<Basic[]> {

@@ -115,13 +115,15 @@ describe('CachedDirectory', () => {
     expect(calls).toEqual(['person nobody']);
   });
 
-  it('gives every caller its own list, so sorting one answer never reorders the next', async () => {
+  it('gives every caller its own copy, so sorting or changing one answer never changes the next', async () => {
     const { directory } = countingDirectory();
     const cached = new CachedDirectory(directory, new LookupCache());
     (await cached.everyone()).sort((a, b) => a.id.localeCompare(b.id));
     expect((await cached.everyone()).map((p) => p.id)).toEqual(['b', 'a']);
     (await cached.directReports('m')).reverse();
     expect((await cached.directReports('m')).map((p) => p.id)).toEqual(['r2', 'r1']);
+    (await cached.person('p'))!.managerId = 'changed in place';
+    expect((await cached.person('p'))!.managerId).toBe('m1');
   });
 
   it('offers automatic replies only when the directory has them, and caches them like the rest', async () => {
