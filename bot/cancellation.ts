@@ -22,6 +22,7 @@ export const cancellationVerb = 'cancellation.answer';
 
 const whatHappened: Record<Cancellation['origin'], string> = {
   app: 'was cancelled',
+  'app-moved': 'was moved',
   'outlook-cancelled': 'was cancelled in Outlook',
   'outlook-deleted': 'was deleted from Outlook',
   'outlook-declined': 'was declined in Outlook by the supervisee',

@@ -156,7 +156,8 @@ export const cancellationSchema = z.strictObject({
   originalDate: civilDateSchema,
   eventId: z.string().optional(),
   reason: text(1000).optional(),
-  origin: z.enum(['app', 'outlook-cancelled', 'outlook-deleted', 'outlook-declined', 'outlook-moved']),
+  /** `app-moved`: the supervisor moved the session in the app; it still happens, on `rearrangedTo`. */
+  origin: z.enum(['app', 'app-moved', 'outlook-cancelled', 'outlook-deleted', 'outlook-declined', 'outlook-moved']),
   rearrangedTo: civilDateSchema.optional(),
   cancelledBy: userIdSchema.optional(),
   cancelledAt: instant,

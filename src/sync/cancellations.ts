@@ -31,7 +31,7 @@ export interface PendingState {
  * supervisor still gives one of them, as compliance will ask.
  */
 export function pendingState(cancellation: Cancellation, pack: Pack): PendingState | undefined {
-  if (cancellation.origin === 'app') return undefined;
+  if (cancellation.origin === 'app' || cancellation.origin === 'app-moved') return undefined;
   const reasonAccepted = cancellation.reason !== undefined && checkReason(pack, cancellation.reason).ok;
   const state = { needsReason: !reasonAccepted, needsRearranging: !cancellation.rearrangedTo && cancellation.origin !== 'outlook-moved' };
   return state.needsReason || state.needsRearranging ? state : undefined;

@@ -5,6 +5,8 @@
  * Data in, data out; the orchestration in sync-calendars.ts does the IO.
  */
 import type { GraphEvent } from '../graph/calendar.js';
+import { instantToLondon } from '../calendar/london.js';
+import type { Cancellation } from '../records/models.js';
 import type { SeenOccurrence } from './state-store.js';
 
 export type ChangeKind = 'cancelled' | 'declined' | 'moved';
@@ -127,4 +129,16 @@ export function detectChanges(input: DetectInput): DetectResult {
     for (const id of Object.keys(input.seen)) if (!present.has(id) && !input.answer.removedIds.includes(id)) lost(id);
   }
   return { changes, seen };
+}
+
+/**
+ * Whether the app made this change itself and recorded it already: an occurrence it cancelled
+ * (any later change to it is moot), or a move to the very day it noted. A move elsewhere, or a
+ * cancellation in Outlook after an app move, is still news.
+ */
+export function madeInApp(change: OccurrenceChange, appRecord: Pick<Cancellation, 'origin' | 'rearrangedTo'> | undefined): boolean {
+  if (!appRecord) return false;
+  if (appRecord.origin === 'app') return true;
+  if (appRecord.origin !== 'app-moved' || change.kind !== 'moved' || !change.start) return false;
+  return instantToLondon(Date.parse(change.start)).date === appRecord.rearrangedTo;
 }

@@ -11,7 +11,7 @@ import { instantToLondon } from '../calendar/london.js';
 import type { DeltaResult } from '../graph/calendar.js';
 import type { Cancellation, Schedule } from '../records/models.js';
 import type { RecordsRepository } from '../records/repository.js';
-import { detectChanges, type OccurrenceChange } from './changes.js';
+import { detectChanges, madeInApp, type OccurrenceChange } from './changes.js';
 import type { SyncStateStore } from './state-store.js';
 
 export interface SyncDeps {
@@ -153,7 +153,7 @@ async function superviseeAddresses(deps: SyncDeps, booked: ReadonlySet<string>, 
   return result;
 }
 
-async function syncMailbox(deps: SyncDeps, mailbox: string, window: SyncWindow, index: Map<string, Booked>, appCancelled: ReadonlySet<string>): Promise<MailboxSyncReport> {
+async function syncMailbox(deps: SyncDeps, mailbox: string, window: SyncWindow, index: Map<string, Booked>, appMade: ReadonlyMap<string, Cancellation>): Promise<MailboxSyncReport> {
   const from = window.from.toISOString();
   const to = window.to.toISOString();
   const state = deps.store.get(mailbox);
@@ -171,8 +171,8 @@ async function syncMailbox(deps: SyncDeps, mailbox: string, window: SyncWindow, 
       report.unmatched += 1;
       continue;
     }
-    // The app cancelled it itself (tab or bot) and recorded that with its reason already.
-    if (appCancelled.has(change.eventId)) continue;
+    // The app cancelled or moved it itself (tab or bot) and recorded that already.
+    if (madeInApp(change, appMade.get(change.eventId))) continue;
     report[change.kind] += 1;
     const cancellation = cancellationOf(change, match.schedule, at);
     const outcome = await record(deps.records, cancellation);
@@ -185,23 +185,23 @@ async function syncMailbox(deps: SyncDeps, mailbox: string, window: SyncWindow, 
   return report;
 }
 
-/** Occurrences the app cancelled itself: their Cancellation already exists, with its reason. */
-async function appCancelledEvents(records: RecordsRepository, supervisors: readonly string[]): Promise<Set<string>> {
-  const ids = new Set<string>();
+/** Occurrences the app cancelled or moved itself, by event id: what it recorded about each. */
+async function appChanges(records: RecordsRepository, supervisors: readonly string[]): Promise<Map<string, Cancellation>> {
+  const byEvent = new Map<string, Cancellation>();
   for (const supervisor of new Set(supervisors)) {
-    for (const { record: c } of await records.where('cancellations', 'supervisorId', supervisor)) if (c.origin === 'app' && c.eventId) ids.add(c.eventId);
+    for (const { record: c } of await records.where('cancellations', 'supervisorId', supervisor)) if ((c.origin === 'app' || c.origin === 'app-moved') && c.eventId) byEvent.set(c.eventId, c);
   }
-  return ids;
+  return byEvent;
 }
 
 export async function syncCalendars(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
   const index = await bookedIndex(deps.records, options.supervisors);
-  const appCancelled = await appCancelledEvents(deps.records, options.supervisors);
+  const appMade = await appChanges(deps.records, options.supervisors);
   const organizers = new Set([...options.supervisors, ...[...index.values()].map((b) => b.organizerId)]);
   const report: SyncReport = { mailboxes: [], failed: [] };
   for (const mailbox of organizers) {
     try {
-      report.mailboxes.push(await syncMailbox(deps, mailbox, options.window, index, appCancelled));
+      report.mailboxes.push(await syncMailbox(deps, mailbox, options.window, index, appMade));
     } catch (error) {
       // One unreachable mailbox must not stop the others; the next run retries it.
       const code = error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : error instanceof Error ? error.name : 'unknown';

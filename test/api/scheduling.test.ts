@@ -90,7 +90,19 @@ describe('reschedule and cancel', () => {
     const target = (await upcoming())[1]!;
     const res = await h.as('supervisor').post<Occurrences['occurrences']>(`/api/supervisees/${S}/occurrences/reschedule`, { scheduleId: target.scheduleId, occurrenceId: target.id, date: '2026-06-25', time: '14:00' });
     expect(res.status).toBe(200);
-    expect(res.body.find((o) => o.id === target.id)).toMatchObject({ date: '2026-06-25', time: '14:00', originalDate: target.originalDate });
+    expect(res.body.find((o) => o.id === target.id)).toMatchObject({ date: '2026-06-25', time: '14:00', originalDate: target.originalDate, status: 'planned' });
+    // The move is noted as the app's own, so calendar sync will not ask the supervisor why.
+    const noted = (await h.services.records.where('cancellations', 'superviseeId', S)).map((c) => c.record).filter((c) => c.eventId === target.id);
+    expect(noted).toEqual([expect.objectContaining({ origin: 'app-moved', originalDate: target.originalDate, rearrangedTo: '2026-06-25', cancelledBy: people.supervisor })]);
+    expect((await h.as('supervisor').get<{ items: unknown[] }>('/api/cancellations/pending')).body.items).toEqual([]);
+  });
+
+  it('a session moved in Outlook still happens on its new date (a move, not a cancellation)', async () => {
+    const target = (await upcoming())[2]!;
+    await h.services.calendar.moveOccurrence(target.organizerId, target.id, '2026-07-09T10:00', '2026-07-09T11:00');
+    await h.services.records.create('cancellations', { id: 'outlook-move-1', superviseeId: S, supervisorId: people.supervisor, org: 'dudley', originalDate: target.originalDate, eventId: target.id, origin: 'outlook-moved', rearrangedTo: '2026-07-09', cancelledAt: testNow.toISOString() });
+    const after = (await h.as('supervisor').get<Occurrences>(`/api/supervisees/${S}/occurrences`)).body.occurrences.filter((o) => o.id === target.id);
+    expect(after).toEqual([expect.objectContaining({ date: '2026-07-09', originalDate: target.originalDate, status: 'planned' })]);
   });
 
   it('refuses a move onto a weekend or outside working hours, naming the field', async () => {

@@ -16,7 +16,7 @@ import { startLocalGraphServer, type RunningLocalGraph } from '../../src/local-g
 import { getPack } from '../../src/policy/packs.js';
 import { createGraphServices } from '../../src/server/graph-services.js';
 import type { AppServices } from '../../src/server/services.js';
-import { SqliteSyncStateStore, cancellationIdFor, declinedBySupervisee, detectChanges, syncCalendars, type SyncDeps } from '../../src/sync/index.js';
+import { SqliteSyncStateStore, cancellationIdFor, declinedBySupervisee, detectChanges, madeInApp, syncCalendars, type SyncDeps } from '../../src/sync/index.js';
 
 const pack = getPack('dudley');
 const asOf = '2027-01-04';
@@ -125,12 +125,44 @@ describe('calendar sync against the embedded service', () => {
     expect((await cancellations()).map((c) => c.origin).sort()).toEqual(['app', 'outlook-cancelled', 'outlook-moved']);
   });
 
+  it('records nothing for a move the app made and noted, but does record a later move elsewhere', async () => {
+    const instances = await calendar.listInstances(teamManager.id, seriesId, window.from, window.to);
+    const target = instances.at(-1)!;
+    const original = target.originalStart!.slice(0, 10);
+    const nextDay = new Date(Date.parse(target.originalStart!) + 86_400_000).toISOString().slice(0, 10);
+    await services.records.create('cancellations', { id: 'move-app-1', superviseeId: asye.userId, supervisorId: teamManager.id, org: 'dudley', originalDate: original, eventId: target.id, origin: 'app-moved', rearrangedTo: nextDay, cancelledAt: now().toISOString() });
+    await calendar.patchEvent(teamManager.id, target.id, { start: { dateTime: `${nextDay}T10:00:00`, timeZone: 'UTC' }, end: { dateTime: `${nextDay}T11:00:00`, timeZone: 'UTC' } });
+    const shifted = { from: new Date('2027-01-03T00:00:00Z'), to: window.to };
+    expect((await syncCalendars(deps(), { supervisors: [teamManager.id], window: shifted })).mailboxes[0]).toMatchObject({ moved: 0, recorded: 0 });
+
+    // Someone then moves it again in Outlook, to a day the app did not choose.
+    const twoDays = new Date(Date.parse(target.originalStart!) + 2 * 86_400_000).toISOString().slice(0, 10);
+    await calendar.patchEvent(teamManager.id, target.id, { start: { dateTime: `${twoDays}T10:00:00`, timeZone: 'UTC' }, end: { dateTime: `${twoDays}T11:00:00`, timeZone: 'UTC' } });
+    expect((await syncCalendars(deps(), { supervisors: [teamManager.id], window: shifted })).mailboxes[0]).toMatchObject({ moved: 1, recorded: 1 });
+    expect((await cancellations()).find((c) => c.origin === 'outlook-moved' && c.eventId === target.id)).toMatchObject({ originalDate: original, rearrangedTo: twoDays });
+  });
+
   it('keeps the sync state across a restart of the store', async () => {
     store.close();
     store = new SqliteSyncStateStore(join(dataDir, 'sync.sqlite'));
     const report = await syncCalendars(deps(), { supervisors: [teamManager.id], window: { from: new Date('2027-01-03T00:00:00Z'), to: window.to } });
     expect(report.mailboxes[0]).toMatchObject({ fullRound: false, cancelled: 0, moved: 0, recorded: 0 });
-    expect(await cancellations()).toHaveLength(3);
+    expect(await cancellations()).toHaveLength(5);
+  });
+});
+
+describe('madeInApp (pure): which Outlook changes the app made itself', () => {
+  const moved = { kind: 'moved' as const, bookedId: 'm', eventId: 'e', originalStart: '2027-03-02T10:00:00.000Z', start: '2027-03-03T10:00:00.000Z' };
+  const cancelled = { kind: 'cancelled' as const, bookedId: 'm', eventId: 'e', originalStart: '2027-03-02T10:00:00.000Z' };
+  it.each([
+    ['no record of the app touching it', moved, undefined, false],
+    ['the app cancelled it: anything after is moot', moved, { origin: 'app' as const }, true],
+    ['the app moved it to that London day', moved, { origin: 'app-moved' as const, rearrangedTo: '2027-03-03' }, true],
+    ['the app moved it to another day', moved, { origin: 'app-moved' as const, rearrangedTo: '2027-03-04' }, false],
+    ['cancelled in Outlook after the app moved it', cancelled, { origin: 'app-moved' as const, rearrangedTo: '2027-03-03' }, false],
+    ['a move sync itself recorded earlier', moved, { origin: 'outlook-moved' as const, rearrangedTo: '2027-03-03' }, false],
+  ])('%s', (_name, change, record, expected) => {
+    expect(madeInApp(change, record)).toBe(expected);
   });
 });
 

@@ -125,6 +125,11 @@ function isPast(date: CivilDate, time: string | undefined, today: CivilDate, now
   return londonToInstant(date, time) <= now.getTime();
 }
 
+/** A session moved (in the app or in Outlook) rather than called off. */
+export function isMove(cancellation: Pick<Cancellation, 'origin'>): boolean {
+  return cancellation.origin === 'app-moved' || cancellation.origin === 'outlook-moved';
+}
+
 /**
  * Every session of a supervisee: booked occurrences from Outlook (cancelled ones from the
  * cancellation records, since Outlook omits them), with the record written for each, plus
@@ -180,10 +185,13 @@ export async function occurrencesOf(
     }
   }
   for (const cancellation of cancellations) {
+    const existing = cancellation.eventId ? byId.get(cancellation.eventId) : undefined;
+    // A moved session still happens, on the date Outlook now holds: the record keeps why and
+    // from when, but the occurrence is neither cancelled nor missing.
+    if (existing && isMove(cancellation)) continue;
     const cancelled: OccurrenceView['cancellation'] = { cancelledAt: cancellation.cancelledAt };
     if (cancellation.reason) cancelled.reason = cancellation.reason;
     if (cancellation.rearrangedTo) cancelled.rearrangedTo = cancellation.rearrangedTo;
-    const existing = cancellation.eventId ? byId.get(cancellation.eventId) : undefined;
     // Outlook drops cancelled occurrences, so the booked schedule supplies the time.
     const schedule = schedules.find((s) => s.status === 'booked' && s.supervisorId === cancellation.supervisorId);
     const base: OccurrenceView = existing ?? {

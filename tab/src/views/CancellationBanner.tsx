@@ -25,6 +25,7 @@ const useStyles = makeStyles({
 
 const happened: Record<PendingCancellation['cancellation']['origin'], string> = {
   app: 'was cancelled',
+  'app-moved': 'was moved',
   'outlook-cancelled': 'was cancelled in Outlook',
   'outlook-deleted': 'was deleted from Outlook',
   'outlook-declined': 'was declined in Outlook by the supervisee',

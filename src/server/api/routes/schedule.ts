@@ -11,6 +11,7 @@ import type { WorkingWeekday } from '../../../schedule/types.js';
 import { Authoriser } from '../authorisation.js';
 import type { ApiDeps } from '../deps.js';
 import type { ApiBuilder } from '../http.js';
+import type { Identity } from '../identity.js';
 import {
   bookingResponseSchema,
   bookRequestSchema,
@@ -70,6 +71,30 @@ function findOccurrence(occurrences: readonly OccurrenceView[], occurrenceId: st
   const occurrence = occurrences.find((o) => o.id === occurrenceId);
   if (!occurrence) throw new SupervisionError('NOT_FOUND', `no session "${occurrenceId}" for this supervisee`, { field: 'occurrenceId' });
   return occurrence;
+}
+
+/**
+ * Notes a move made in the app, so calendar sync (which sees the new start in Outlook) knows
+ * the supervisor did it and does not ask them why. Moving the same session again updates it.
+ */
+async function recordMove(deps: ApiDeps, identity: Identity, staff: Staff, occurrence: OccurrenceView, to: CivilDate): Promise<void> {
+  const { services } = deps;
+  const id = `move-${transactionIdFor(`${staff.userId}/${occurrence.id}`)}`;
+  const move: Cancellation = {
+    id,
+    superviseeId: staff.userId,
+    supervisorId: staff.supervisorId,
+    org: services.pack.id,
+    originalDate: occurrence.originalDate,
+    eventId: occurrence.id,
+    origin: 'app-moved',
+    rearrangedTo: to,
+    cancelledBy: identity.id,
+    cancelledAt: nowIso(services),
+  };
+  const existing = await services.records.get('cancellations', id);
+  if (!existing) await services.records.create('cancellations', move);
+  else if (existing.record.rearrangedTo !== to) await services.records.update('cancellations', move, existing.version);
 }
 
 export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
@@ -262,6 +287,7 @@ export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
       checkWhen(deps, 'body', body.date, body.time, minutes);
       if (body.date < todayOf(services)) throw invalidInput('date', `${body.date} is in the past`);
       await deps.servicesFor(identity).calendar.moveOccurrence(occurrence.organizerId, occurrence.id, `${body.date}T${body.time}`, addMinutesLocal(body.date, body.time, minutes));
+      await recordMove(deps, identity, staff, occurrence, body.date);
       const single = schedule.record.singles.find((s) => s.eventId === occurrence.id);
       if (single) {
         const singles = schedule.record.singles.map((s) => (s === single ? { ...s, date: body.date, key: withSingleTime(s.key, body.time) } : s));
@@ -303,6 +329,7 @@ export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
         checkWhen(deps, 'body', date, body.time, minutes);
         if (date === occurrence.date && body.time === occurrence.time) continue;
         await deps.servicesFor(identity).calendar.moveOccurrence(occurrence.organizerId, occurrence.id, `${date}T${body.time}`, addMinutesLocal(date, body.time, minutes));
+        await recordMove(deps, identity, staff, occurrence, date);
         moved++;
       }
       if (target > weekdayNumber(schedule.record.weekday as WorkingWeekday)) {
