@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { isCivilDate, type CivilDate } from '../src/calendar/civil.js';
+import { instantToLondon } from '../src/calendar/london.js';
 import type { Cancellation, Staff } from '../src/records/models.js';
 import type { AppServices } from '../src/server/services.js';
 import { pendingState, rearrange, recordReason, slotsFor } from '../src/sync/cancellations.js';
@@ -90,16 +91,34 @@ async function buildCard(services: AppServices, staff: Staff, cancellation: Canc
   });
 }
 
-export type PromptOutcome = 'sent' | 'unreachable' | 'not-needed';
+export type PromptOutcome = 'sent' | 'unreachable' | 'not-needed' | 'held';
+
+/**
+ * One card per supervisee per London day. A supervisee who declines a whole series in Outlook
+ * cancels every occurrence in the sync window at once; a card for each would bury the
+ * supervisor's chat, and the tab's banner lists them all anyway.
+ */
+export class CancellationPromptThrottle {
+  private readonly sent = new Map<string, string>();
+
+  allow(cancellation: Pick<Cancellation, 'supervisorId' | 'superviseeId'>, now: Date): boolean {
+    const key = `${cancellation.supervisorId}/${cancellation.superviseeId}`;
+    const today = instantToLondon(now.getTime()).date;
+    if (this.sent.get(key) === today) return false;
+    this.sent.set(key, today);
+    return true;
+  }
+}
 
 /**
  * Asks the supervisor about a cancellation sync just recorded. A supervisor who never opened
  * a chat with the bot cannot be written to first; the tab's banner asks them instead.
  */
-export async function promptForCancellation(services: AppServices, sender: Sender, cancellation: Cancellation): Promise<PromptOutcome> {
+export async function promptForCancellation(services: AppServices, sender: Sender, cancellation: Cancellation, throttle?: CancellationPromptThrottle): Promise<PromptOutcome> {
   if (!pendingState(cancellation, services.pack)) return 'not-needed';
   const staff = await staffOf(services, cancellation.superviseeId);
   if (!staff) return 'not-needed';
+  if (throttle && !throttle.allow(cancellation, services.now())) return 'held';
   const content = await buildCard(services, staff, cancellation);
   try {
     await sender.toUser(cancellation.supervisorId, cardActivity(content, 'A supervision session did not go ahead'));

@@ -22,7 +22,7 @@ import { SqliteSyncStateStore } from '../sync/index.js';
 import { SqliteSubscriptionStore, SubscriptionManager } from '../sync/subscriptions.js';
 import { GraphSubscriptions } from '../graph/subscriptions.js';
 import { createNotificationsEndpoint, lifecyclePath, notificationPath, type NotificationsEndpoint } from './notifications.js';
-import { promptForCancellation } from '../../bot/cancellation.js';
+import { CancellationPromptThrottle, promptForCancellation } from '../../bot/cancellation.js';
 import type { Cancellation } from '../records/models.js';
 import type { ServerConfig } from './config.js';
 import { createGraphServices, withOnBehalfOf } from './graph-services.js';
@@ -125,8 +125,9 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
   const bot = mountBot(outer, services, config, { logger, teamwork: new GraphTeamwork(appClient) });
   governance.connect(bot.sender);
   const prompts = new Set<Promise<unknown>>();
+  const throttle = new CancellationPromptThrottle();
   prompter.send = (cancellation) => {
-    const sent = promptForCancellation(services, bot.sender, cancellation)
+    const sent = promptForCancellation(services, bot.sender, cancellation, throttle)
       .then((outcome) => logger.info('cancellation.prompt', { outcome }))
       .catch((error: unknown) => logger.warn('cancellation.prompt.failed', { error: error instanceof Error ? error.name : 'unknown' }));
     prompts.add(sent);

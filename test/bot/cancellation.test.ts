@@ -4,7 +4,7 @@
  * reason and books the replacement, and nobody else can answer it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cancellationVerb, promptForCancellation } from '../../bot/cancellation.js';
+import { CancellationPromptThrottle, cancellationVerb, promptForCancellation } from '../../bot/cancellation.js';
 import type { Cancellation } from '../../src/records/models.js';
 import { cancellationIdFor } from '../../src/sync/index.js';
 import { execute, installed } from './support/activities.js';
@@ -53,6 +53,23 @@ afterEach(async () => {
 });
 
 describe('the reason prompt for a session cancelled in Outlook', () => {
+  it('sends one card per supervisee per day however many sessions went at once (a declined series); the rest wait in the tab', async () => {
+    const throttle = new CancellationPromptThrottle();
+    const later = { ...cancellation, id: cancellationIdFor('master', '2026-03-10T10:00:00.000Z'), originalDate: '2026-03-10' };
+    delete (later as Partial<Cancellation>).eventId;
+    await h.services.records.create('cancellations', later);
+    expect(await promptForCancellation(h.services, h.bot.sender, cancellation, throttle)).toBe('sent');
+    expect(await promptForCancellation(h.services, h.bot.sender, later, throttle)).toBe('held');
+    expect(h.connector.cards()).toHaveLength(1);
+    // Another supervisee's cancellation the same day still gets its own card.
+    const other = { ...cancellation, id: 'other-supervisee', superviseeId: people.teammate.id };
+    expect(throttle.allow(other, h.services.now())).toBe(true);
+    // The next London day, the supervisor hears about the next one.
+    h.at('2026-03-05T09:00:00Z');
+    expect(await promptForCancellation(h.services, h.bot.sender, later, throttle)).toBe('sent');
+    expect(h.connector.cards()).toHaveLength(2);
+  });
+
   it('sends the supervisor a card with the pack\'s reasons and free times inside the window', async () => {
     expect(await promptForCancellation(h.services, h.bot.sender, cancellation)).toBe('sent');
     const sent = h.connector.cards();
