@@ -8,6 +8,7 @@ import { createApi, type Api } from './api/index.js';
 import type { TokenVerifier } from './api/identity.js';
 import type { ServerConfig } from './config.js';
 import type { AppServices } from './services.js';
+import type { PaneConfig } from '../../tab/outlook/auth.js';
 
 export interface AppContext {
   config: ServerConfig;
@@ -51,6 +52,11 @@ const frameAncestors = [
 ];
 
 /** The HTTP surface: one process, one port (tab, API, bot and, locally, Graph). */
+/** What the task pane needs for MSAL: the app registration and the SSO resource's bot id. */
+export function taskPaneConfig(config: ServerConfig): PaneConfig {
+  return config.mode === 'tenant' ? { mode: 'tenant', clientId: config.CLIENT_ID, appDomain: config.APP_DOMAIN, botId: config.BOT_ID ?? config.CLIENT_ID } : { mode: 'local' };
+}
+
 export function createApp(context: AppContext): SupervisionApp {
   const { config } = context;
   const logger = context.logger ?? createLogger({ level: config.LOG_LEVEL });
@@ -120,7 +126,7 @@ export function createApp(context: AppContext): SupervisionApp {
   // CSP also allows Office.js from Microsoft's CDN; the page learns the mode and, hosted, the
   // app registration for MSAL nested app authentication from a meta tag.
   const taskpaneHtml = join(tabDir, 'outlook', 'taskpane.html');
-  const paneConfig = JSON.stringify(config.mode === 'tenant' ? { mode: 'tenant', clientId: config.CLIENT_ID, appDomain: config.APP_DOMAIN } : { mode: 'local' });
+  const paneConfig = JSON.stringify(taskPaneConfig(config));
   const paneMeta = `<meta name="supervision-config" content="${paneConfig.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}" />`;
   app.get('/outlook/taskpane.html', (_req, res) => {
     if (!existsSync(taskpaneHtml)) {

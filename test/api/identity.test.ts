@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/server/config.js';
 import { createTokenVerifier, devIdentityAllowed } from '../../src/server/api/identity.js';
 import { applicationIdUri } from '../../src/server/api/sso.js';
+import { taskPaneConfig } from '../../src/server/app.js';
+import { paneScopes } from '../../tab/outlook/auth.js';
 import { createTokenSigner, people, startHarness, tenantEnv, tenantSettings, testNow, v1Claims, v2Claims, type Harness, type TokenSigner } from './harness.js';
 
 const { tenant, otherTenant, clientId, botId, appDomain } = tenantSettings;
@@ -131,5 +133,16 @@ describe('the bot id in the Application ID URI', () => {
 
   it('names the URI in the configuration error for a malformed BOT_ID', () => {
     expect(() => loadConfig({ ...tenantEnv, BOT_ID: 'not-a-guid' })).toThrow(/BOT_ID: .*api:\/\/<APP_DOMAIN>\/botid-<BOT_ID>/);
+  });
+});
+
+describe('the Outlook task pane configuration', () => {
+  it('carries the bot id of the SSO resource, so the pane asks for the scope the API accepts', () => {
+    const withBot = taskPaneConfig(loadConfig(tenantEnv));
+    expect(withBot).toEqual({ mode: 'tenant', clientId, appDomain, botId });
+    expect(paneScopes(withBot)).toEqual([`${applicationIdUri(appDomain, botId)}/access_as_user`]);
+    const { BOT_ID: _unset, ...oneRegistration } = tenantEnv;
+    expect(taskPaneConfig(loadConfig(oneRegistration))).toMatchObject({ botId: clientId });
+    expect(taskPaneConfig(loadConfig({}))).toEqual({ mode: 'local' });
   });
 });

@@ -38,7 +38,7 @@ describe('tenant mode: calendar calls on behalf of the signed-in user', () => {
     const jwk: JWK = { ...(await exportJWK(key.publicKey)), kid: 'k', alg: 'RS256', use: 'sig' };
     const verifyToken = createTokenVerifier({ clientId, appDomain, allowedTenants: [tenant], keys: createLocalJWKSet({ keys: [jwk] }) });
     sign = async (oid, marker) =>
-      new SignJWT({ aud: `api://${appDomain}/${clientId}`, iss: `https://login.microsoftonline.com/${tenant}/v2.0`, tid: tenant, oid, scp: 'access_as_user', marker })
+      new SignJWT({ aud: clientId, iss: `https://login.microsoftonline.com/${tenant}/v2.0`, tid: tenant, oid, scp: 'access_as_user', marker })
         .setProtectedHeader({ alg: 'RS256', kid: 'k' })
         .setIssuedAt()
         .setExpirationTime('1h')

@@ -209,7 +209,7 @@ export class ApiBuilder {
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'Teams SSO / MSAL access token for api://{APP_DOMAIN}/{CLIENT_ID} (tenant mode).',
+      description: 'Teams SSO / MSAL access token for api://{APP_DOMAIN}/botid-{BOT_ID}/access_as_user (tenant mode).',
     });
     this.registry.registerComponent('securitySchemes', 'devUser', {
       type: 'apiKey',
