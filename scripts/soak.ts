@@ -1,8 +1,8 @@
 /**
  * Soak: faults, concurrency, hostile input, the authorisation matrix and load against an
  * in-process local app (temp data directory, PORT 0). Run by hand (`npm run soak`, or
- * `npm run soak -- --only load` for some phases), not part of the test suite: it takes a
- * minute or two. Prints one figure per line and exits non-zero when a figure does not hold.
+ * `npm run soak -- --only load` for some phases), not part of the test suite: it takes about
+ * three minutes (a one-minute 429/503 storm and one minute of load). Prints one figure per line and exits non-zero when a figure does not hold.
  * Prints counts and timings only: no names, no record content.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,10 +17,12 @@ import { demoSiteId } from '../src/demo/organisation.js';
 import { SupervisionError } from '../src/errors.js';
 import { GraphCalendar, createGraphClient, localDevAuth } from '../src/graph/index.js';
 import { silentLogger } from '../src/logger.js';
+import { startLocalGraphServer } from '../src/local-graph/index.js';
 import type { SessionRecord } from '../src/records/models.js';
+import { RecordsRepository } from '../src/records/repository.js';
 import { startServer, type RunningServer } from '../src/server/bootstrap.js';
 import { loadConfig } from '../src/server/config.js';
-import { createGraphServices } from '../src/server/graph-services.js';
+import { GraphListPort, createGraphServices } from '../src/server/graph-services.js';
 import type { AppServices } from '../src/server/services.js';
 import { runAuthorisationMatrix } from '../test/api/authorisation-matrix.js';
 
@@ -168,14 +170,21 @@ async function storm(app: RunningServer, supervisor: string, random: () => numbe
   app.localGraph!.resetStats();
   app.localGraph!.setFaults({ throttleRate: 0.15, unavailableRate: 0.15, retryAfterSeconds: 0.01, seed: Math.floor(random() * 1e9) });
   const started = Date.now();
+  // The storm lasts SOAK_STORM_SECONDS (a minute by default): the team is booked, then booked
+  // again and again, as a supervisor pressing "book" repeatedly would, until it ends.
+  const lastsMs = Number(process.env.SOAK_STORM_SECONDS ?? '60') * 1000;
   let runs = 0;
-  let ok = false;
+  let completed = 0;
+  let firstCompleteMs: number | undefined;
   try {
-    while (!ok && runs < 20) {
+    while (Date.now() - started < lastsMs) {
       runs += 1;
       try {
         const result = await bookTeam(services, { org: app.services.pack.id, supervisor, bookedBy: supervisor, appUrl: app.url });
-        ok = result.people.every((p) => p.status !== 'failed');
+        if (result.people.every((p) => p.status !== 'failed')) {
+          completed += 1;
+          firstCompleteMs ??= Date.now() - started;
+        }
       } catch (error) {
         if (!(error instanceof SupervisionError) || error.code !== 'UPSTREAM') throw error;
       }
@@ -185,7 +194,8 @@ async function storm(app: RunningServer, supervisor: string, random: () => numbe
   }
   const stats = app.localGraph!.stats();
   const check = await seriesCheck(app, services, supervisor);
-  figure('faults.storm', `30% 429/503 -> ${ok ? 'completed' : 'incomplete'} after ${runs} run(s) in ${Date.now() - started} ms (429: ${stats.faults[429]}, 503: ${stats.faults[503]})`, ok);
+  const ok = completed > 0;
+  figure('faults.storm', `30% 429/503 for ${Math.round((Date.now() - started) / 1000)} s -> first complete booking after ${firstCompleteMs ?? '-'} ms; ${completed} of ${runs} run(s) complete (429: ${stats.faults[429]}, 503: ${stats.faults[503]})`, ok);
   figure('faults.storm.duplicateSeries', check.duplicates, check.duplicates === 0);
   figure('faults.storm.missingSeries', check.missing, check.missing === 0 && check.recorded > 0);
 }
@@ -273,10 +283,12 @@ async function fuzz(app: RunningServer, userId: string, superviseeId: string, se
  */
 const loadChild = `
 const autocannon = require('autocannon');
-const [url, user, seconds] = process.argv.slice(1);
+const [url, user, seconds, paths] = process.argv.slice(1);
 const latencies = [];
 const statuses = {};
-const instance = autocannon({ url, connections: 200, duration: Number(seconds), headers: { 'x-dev-user': user } });
+// Each connection cycles through the reads a supervisor's tab makes.
+const requests = JSON.parse(paths).map((path) => ({ method: 'GET', path }));
+const instance = autocannon({ url, connections: 200, duration: Number(seconds), headers: { 'x-dev-user': user }, requests });
 instance.on('response', (_c, status, _b, t) => {
   latencies.push(t);
   statuses[status] = (statuses[status] || 0) + 1;
@@ -288,19 +300,69 @@ instance.then((r) => {
 });
 `;
 
-async function load(app: RunningServer, userId: string): Promise<void> {
-  const seconds = process.env.SOAK_LOAD_SECONDS ?? '20';
-  const child = spawn(process.execPath, ['-e', loadChild, `${app.url}/api/me`, userId, seconds], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+async function load(app: RunningServer, userId: string, superviseeId: string): Promise<void> {
+  const seconds = process.env.SOAK_LOAD_SECONDS ?? '60';
+  const s = encodeURIComponent(superviseeId);
+  const paths = ['/api/me', '/api/team', `/api/supervisees/${s}/occurrences`, `/api/supervisees/${s}/records`, `/api/supervisees/${s}/actions`, '/api/compliance'];
+  const child = spawn(process.execPath, ['-e', loadChild, app.url, userId, seconds, JSON.stringify(paths)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise<void>((resolve) => child.on('close', () => resolve()));
   const result = JSON.parse(out) as { total: number; average: number; errors: number; timeouts: number; statuses: Record<string, number>; p95: number };
   // autocannon counts timeouts among errors, and answered requests only in the total.
   const rate = result.errors / Math.max(1, result.total + result.errors);
-  figure('load.requests', `${result.total} in ${seconds} s (${Math.round(result.average)}/s, 200 connections, GET /api/me)`);
+  figure('load.requests', `${result.total} in ${seconds} s (${Math.round(result.average)}/s, 200 connections, reads: ${paths.map((p) => p.replace(s, '{id}')).join(', ')})`);
   figure('load.p95', `${result.p95.toFixed(1)} ms of answered requests (target < 100)`, result.p95 < 100);
   const statuses = Object.entries(result.statuses).map(([k, v]) => `${k}=${v}`).join(' ');
   figure('load.errorRate', `${(rate * 100).toFixed(2)}% (${result.errors} errors: ${result.timeouts} timeouts; statuses ${statuses})`, result.errors === 0);
+}
+
+/**
+ * The embedded service stopped in the middle of record writes (connections cut, database
+ * closed) and started again on the same data, three times; writers retry until acknowledged.
+ * Every acknowledged write must be there once, with its own text.
+ */
+async function restart(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'supervision-soak-restart-'));
+  let graph = await startLocalGraphServer({ dataDir });
+  graph.graph.ensureSite({ id: demoSiteId, displayName: 'Supervision' });
+  const port = Number(new URL(graph.url).port);
+  const records = new RecordsRepository(new GraphListPort(createGraphClient({ baseUrl: graph.url, auth: localDevAuth('soak'), retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 } }), demoSiteId));
+  await records.provision();
+  const writers = 200;
+  let acknowledged = 0;
+  let retried = 0;
+  const retrying = async <T>(write: () => Promise<T>): Promise<T> => {
+    for (;;) {
+      try {
+        return await write();
+      } catch {
+        retried += 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  };
+  const record = (i: number): SessionRecord => ({ id: `soak-restart-${i}`, superviseeId: `u${i % 9}`, supervisorId: 'soak-s', org: 'dudley', templateId: 'practitioner', kind: 'individual', sessionDate: '2027-01-05', sections: { w: `draft ${i}` }, cases: [], actions: [], status: 'draft', updatedAt: '2027-01-05T11:00:00Z' });
+  try {
+    const work = Array.from({ length: writers }, async (_, i) => {
+      await retrying(() => records.create('sessionRecords', record(i)));
+      acknowledged += 1;
+    });
+    for (const at of [40, 100, 160]) {
+      while (acknowledged < at) await new Promise((resolve) => setTimeout(resolve, 1));
+      await graph.close();
+      graph = await startLocalGraphServer({ dataDir, port });
+    }
+    await Promise.all(work);
+    const stored = await records.where('sessionRecords', 'supervisorId', 'soak-s');
+    const ids = new Set(stored.map((v) => v.record.id));
+    const lost = Array.from({ length: writers }, (_, i) => `soak-restart-${i}`).filter((id) => !ids.has(id)).length;
+    const wrong = stored.filter((v) => v.record.sections.w !== `draft ${v.record.id.replace('soak-restart-', '')}`).length;
+    figure('faults.restart', `3 restarts during ${writers} writes: acknowledged ${acknowledged}, retried ${retried}, stored ${stored.length}, lost ${lost}, doubled ${stored.length - ids.size}, wrong ${wrong}`, lost === 0 && stored.length === writers && wrong === 0 && retried > 0);
+  } finally {
+    await graph.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** Every API operation x every kind of caller, in tenant mode with locally signed tokens. */
@@ -309,7 +371,7 @@ async function authorisation(): Promise<void> {
   figure('authorisation.cells', `${cells} checked (${operations} operations x 7 callers), ${failures.length} wrong${failures[0] ? `; first: ${failures[0]}` : ''}`, failures.length === 0 && cells > 0);
 }
 
-const phases = ['kill', 'storm', 'concurrency', 'fuzz', 'authorisation', 'load'] as const;
+const phases = ['kill', 'storm', 'restart', 'concurrency', 'fuzz', 'authorisation', 'load'] as const;
 type Phase = (typeof phases)[number];
 
 /** `--only load` (or `--only fuzz,load`) runs just those phases; default all. */
@@ -338,9 +400,10 @@ async function main(): Promise<void> {
       if (only.has('storm')) await storm(app, managers[1]!, random);
       if (only.has('concurrency')) await concurrency(app, third, superviseeId);
       if (only.has('fuzz')) await fuzz(app, third, superviseeId, seed);
-      if (only.has('load')) await load(app, third);
+      if (only.has('load')) await load(app, third, superviseeId);
     });
   }
+  if (only.has('restart')) await restart();
   if (only.has('authorisation')) await authorisation();
   console.log(failures.length === 0 ? 'soak: all figures hold' : `soak: ${failures.length} figure(s) fail: ${failures.join(', ')}`);
   process.exitCode = failures.length === 0 ? 0 : 1;

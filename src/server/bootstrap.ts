@@ -26,6 +26,7 @@ import { CancellationPromptThrottle, promptForCancellation } from '../../bot/can
 import type { Cancellation } from '../records/models.js';
 import type { ServerConfig } from './config.js';
 import { createGraphServices, withOnBehalfOf } from './graph-services.js';
+import { CachedCalendar } from './lookup-cache.js';
 import type { AppServices } from './services.js';
 
 export interface RunningServer {
@@ -100,7 +101,12 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
   // The bot exists only further down; a cancellation recorded before then waits for the tab banner.
   const prompter: { send?: (cancellation: Cancellation) => void } = {};
   const calendarSync = scheduleCalendarSync(
-    { calendar: new GraphCalendar(appClient), records: services.records, store: syncStore, now: services.now, directory: services.directory, onRecorded: (c) => prompter.send?.(c) },
+    { calendar: new GraphCalendar(appClient), records: services.records, store: syncStore, now: services.now, directory: services.directory, onRecorded: (c) => {
+        // Outlook changed under the app: occurrences read from now on must be fresh.
+        if (services.calendar instanceof CachedCalendar) services.calendar.forget();
+        prompter.send?.(c);
+      },
+    },
     services.directory,
     logger,
     { ...(options.notificationDebounceMs !== undefined ? { debounceMs: options.notificationDebounceMs } : {}) },

@@ -16,7 +16,7 @@ import type { ColumnDefinition } from '../records/lists.js';
 import type { BusyInterval } from '../schedule/slots.js';
 import type { Pack } from '../policy/schema.js';
 import type { AppServices, DirectoryPerson, PeopleDirectory } from './services.js';
-import { CachedDirectory, CachedRecordsRepository, LookupCache, type LookupCacheOptions } from './lookup-cache.js';
+import { CachedCalendar, CachedDirectory, CachedRecordsRepository, LookupCache, relationshipLists, writingThrough, type LookupCacheOptions } from './lookup-cache.js';
 import type { AutomaticReplies } from '../absence/absence.js';
 
 function zoned(localDateTime: string): DateTimeTimeZone {
@@ -227,17 +227,20 @@ export interface GraphServicesOptions {
   now?: () => Date;
   /** Identity and relationship lookups (lookup-cache.ts); default 60 s, 5,000 answers. */
   lookupCache?: LookupCacheOptions;
+  /** Activity: the other lists and Outlook occurrences (lookup-cache.ts); default 5 s. */
+  activityCache?: LookupCacheOptions;
 }
 
 /** AppServices over Graph: the same object in local and tenant mode. */
 export function createGraphServices(options: GraphServicesOptions): AppServices {
   const cache = new LookupCache(options.lookupCache);
+  const activity = new LookupCache({ ttlMs: 5_000, ...options.activityCache });
   const directory = new CachedDirectory(new GraphDirectory(options.client), cache);
-  const records = new CachedRecordsRepository(new GraphListPort(options.client, options.siteId), cache);
+  const records = new CachedRecordsRepository(new GraphListPort(options.client, options.siteId), cache, relationshipLists, activity);
   return {
     pack: options.pack,
     records,
-    calendar: new GraphCalendarPort(options.client),
+    calendar: new CachedCalendar(new GraphCalendarPort(options.client), activity),
     directory,
     async serviceManagerIds() {
       // Service managers are the staff whose role is the pack's service-manager role, or who
@@ -302,7 +305,9 @@ export function withOnBehalfOf(base: AppServices, options: OnBehalfOfServicesOpt
       ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
     });
     // Calendar (free/busy, booking, rescheduling) and directory: as the user. Records: app-only.
-    const services: AppServices = { ...base, calendar: new GraphCalendarPort(client), directory: new GraphDirectory(client) };
+    const own = new GraphCalendarPort(client);
+    const calendar = base.calendar instanceof CachedCalendar ? writingThrough(own, base.calendar) : own;
+    const services: AppServices = { ...base, calendar, directory: new GraphDirectory(client) };
     memo.set(ssoToken, services);
     if (memo.size > max) memo.delete(memo.keys().next().value as string);
     return services;

@@ -6,10 +6,17 @@
  * services instance, which is per tenant. Concurrent identical lookups share one call. The
  * app's own writes to the staff list (a change of supervisor, cover, seeding) invalidate that
  * list at once; directory changes happen in Entra and age out. Nothing is logged.
+ *
+ * Activity (the other lists, and Outlook occurrences) changes often, so it is kept only a few
+ * seconds: enough that a team view, compliance and a burst of tab requests share their reads
+ * (GET /api/team made ~19 Graph calls), short enough that a change made elsewhere (Outlook,
+ * another server) shows at once for practical purposes. The app's own writes invalidate.
  */
 import type { ListKey, ModelOf } from '../records/lists.js';
 import { RecordsRepository, type ListPort, type Versioned } from '../records/repository.js';
 import type { AutomaticReplies } from '../absence/absence.js';
+import type { CalendarPort, NewMeeting, Occurrence } from '../booking/ports.js';
+import type { CivilDate } from '../calendar/civil.js';
 import type { DirectoryPerson, PeopleDirectory } from './services.js';
 
 export interface LookupCacheOptions {
@@ -107,13 +114,20 @@ export class CachedRecordsRepository extends RecordsRepository {
     port: ListPort,
     private readonly cache: LookupCache,
     private readonly cached: readonly ListKey[] = relationshipLists,
+    /** Where every other list's answers are kept (a short-lived cache); none: not cached. */
+    private readonly activity?: LookupCache,
   ) {
     super(port);
   }
 
+  private cacheFor(key: ListKey): LookupCache | undefined {
+    return this.cached.includes(key) ? this.cache : this.activity;
+  }
+
   override async where<K extends ListKey>(key: K, property: string, value: string): Promise<Versioned<ModelOf<K>>[]> {
-    if (!this.cached.includes(key)) return super.where(key, property, value);
-    const rows = await this.cache.get(`records:${key}:${property}=${value}`, () => super.where(key, property, value));
+    const cache = this.cacheFor(key);
+    if (!cache) return super.where(key, property, value);
+    const rows = await cache.get(`records:${key}:${property}=${value}`, () => super.where(key, property, value));
     return rows.map((row) => ({ record: { ...row.record }, version: row.version }));
   }
 
@@ -130,12 +144,77 @@ export class CachedRecordsRepository extends RecordsRepository {
   }
 
   private async written<T>(key: ListKey, write: () => Promise<T>): Promise<T> {
-    if (!this.cached.includes(key)) return write();
-    this.cache.invalidate(`records:${key}:`);
+    const cache = this.cacheFor(key);
+    if (!cache) return write();
+    cache.invalidate(`records:${key}:`);
     try {
       return await write();
     } finally {
-      this.cache.invalidate(`records:${key}:`);
+      cache.invalidate(`records:${key}:`);
     }
   }
+}
+
+/**
+ * A CalendarPort that shares reads of series occurrences for a few seconds. Free/busy is never
+ * cached: booking decides on it. Any write through this port, or one reported by `forget` (the
+ * signed-in user's own calendar port writing on their behalf), drops every cached occurrence
+ * before and after it runs, the same way list writes do.
+ */
+export class CachedCalendar implements CalendarPort {
+  constructor(
+    private readonly inner: CalendarPort,
+    private readonly cache: LookupCache,
+  ) {}
+
+  async occurrences(organizer: string, seriesId: string, from: CivilDate, to: CivilDate): Promise<Occurrence[]> {
+    const found = await this.cache.get(`calendar:${organizer.toLowerCase()}:${seriesId}:${from}:${to}`, () => this.inner.occurrences(organizer, seriesId, from, to));
+    return found.map((o) => ({ ...o }));
+  }
+
+  busy(...args: Parameters<CalendarPort['busy']>): ReturnType<CalendarPort['busy']> {
+    return this.inner.busy(...args);
+  }
+
+  createMeeting(organizer: string, meeting: NewMeeting, transactionId: string): Promise<{ id: string }> {
+    return this.writing(() => this.inner.createMeeting(organizer, meeting, transactionId));
+  }
+
+  createMeetings(items: readonly { organizer: string; meeting: NewMeeting; transactionId: string }[]): Promise<{ id: string }[]> {
+    return this.writing(() => this.inner.createMeetings(items));
+  }
+
+  moveOccurrence(organizer: string, occurrenceId: string, start: string, end: string): Promise<void> {
+    return this.writing(() => this.inner.moveOccurrence(organizer, occurrenceId, start, end));
+  }
+
+  cancelMeeting(organizer: string, eventId: string, comment: string): Promise<void> {
+    return this.writing(() => this.inner.cancelMeeting(organizer, eventId, comment));
+  }
+
+  /** Someone else wrote to a calendar (delegated port, Outlook itself): read afresh. */
+  forget(): void {
+    this.cache.invalidate('calendar:');
+  }
+
+  async writing<T>(write: () => Promise<T>): Promise<T> {
+    this.forget();
+    try {
+      return await write();
+    } finally {
+      this.forget();
+    }
+  }
+}
+
+/** A calendar port whose writes also make `shared` read afresh (the user's port beside the app's cached one). */
+export function writingThrough(port: CalendarPort, shared: CachedCalendar): CalendarPort {
+  return {
+    occurrences: (...args) => port.occurrences(...args),
+    busy: (...args) => port.busy(...args),
+    createMeeting: (...args) => shared.writing(() => port.createMeeting(...args)),
+    createMeetings: (...args) => shared.writing(() => port.createMeetings(...args)),
+    moveOccurrence: (...args) => shared.writing(() => port.moveOccurrence(...args)),
+    cancelMeeting: (...args) => shared.writing(() => port.cancelMeeting(...args)),
+  };
 }

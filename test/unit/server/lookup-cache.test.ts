@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Staff } from '../../../src/records/models.js';
-import { CachedDirectory, CachedRecordsRepository, LookupCache } from '../../../src/server/lookup-cache.js';
+import type { CalendarPort, Occurrence } from '../../../src/booking/ports.js';
+import type { SessionRecord } from '../../../src/records/models.js';
+import { CachedCalendar, CachedDirectory, CachedRecordsRepository, LookupCache, relationshipLists, writingThrough } from '../../../src/server/lookup-cache.js';
 import type { DirectoryPerson, PeopleDirectory } from '../../../src/server/services.js';
 import { MemoryListPort } from '../../support/memory-services.js';
 
@@ -214,5 +216,87 @@ describe('CachedRecordsRepository', () => {
     const first = await repo.where('staff', 'userId', 's1');
     first[0]!.record.team = 'changed in place';
     expect((await repo.where('staff', 'userId', 's1'))[0]!.record.team).toBe('North');
+  });
+});
+
+describe('activity: the other lists, kept a few seconds', () => {
+  const record = (id: string, text: string): SessionRecord => ({ id, superviseeId: 's1', supervisorId: 'm1', org: 'dudley', templateId: 't', kind: 'individual', sessionDate: '2026-06-10', sections: { w: text }, cases: [], actions: [], status: 'draft', updatedAt: '2026-06-10T10:00:00Z' });
+
+  async function repository() {
+    const t = clock();
+    const port = new MemoryListPort();
+    let reads = 0;
+    const counted = Object.assign(Object.create(port) as MemoryListPort, {
+      findItems: async (listId: string, where: Parameters<MemoryListPort['findItems']>[1]) => {
+        if (where.every((w) => w.column !== 'RecordKey')) reads += 1;
+        return port.findItems(listId, where);
+      },
+    });
+    const repo = new CachedRecordsRepository(counted, new LookupCache({ now: t.now }), relationshipLists, new LookupCache({ ttlMs: 5_000, now: t.now }));
+    await repo.create('sessionRecords', record('r1', 'first'));
+    return { repo, t, reads: () => reads };
+  }
+
+  it('shares reads of a list within the short time-to-live, then asks again', async () => {
+    const { repo, t, reads } = await repository();
+    await repo.where('sessionRecords', 'superviseeId', 's1');
+    await repo.where('sessionRecords', 'superviseeId', 's1');
+    expect(reads()).toBe(1);
+    t.advance(5_000);
+    await repo.where('sessionRecords', 'superviseeId', 's1');
+    expect(reads()).toBe(2);
+  });
+
+  it('sees its own writes to that list at once', async () => {
+    const { repo } = await repository();
+    const [before] = await repo.where('sessionRecords', 'superviseeId', 's1');
+    await repo.update('sessionRecords', { ...before!.record, sections: { w: 'second' } }, before!.version);
+    await repo.create('sessionRecords', record('r2', 'other'));
+    const after = await repo.where('sessionRecords', 'superviseeId', 's1');
+    expect(after.map((r) => [r.record.id, r.record.sections.w]).sort()).toEqual([['r1', 'second'], ['r2', 'other']]);
+  });
+});
+
+describe('CachedCalendar', () => {
+  const occurrence = (id: string, date: string): Occurrence => ({ id, originalDate: date, date });
+
+  function countingCalendar() {
+    const calls: string[] = [];
+    let date = '2026-06-10';
+    const port: CalendarPort = {
+      occurrences: async () => (calls.push('occurrences'), [occurrence('o1', date)]),
+      busy: async () => (calls.push('busy'), []),
+      createMeeting: async () => (calls.push('create'), { id: 'e1' }),
+      createMeetings: async (items) => (calls.push('createMany'), items.map((_, i) => ({ id: `e${i}` }))),
+      moveOccurrence: async (_o, _id, start) => {
+        calls.push('move');
+        date = start.slice(0, 10);
+      },
+      cancelMeeting: async () => void calls.push('cancel'),
+    };
+    return { port, calls };
+  }
+
+  it('shares occurrence reads, never free/busy (booking decides on it)', async () => {
+    const { port, calls } = countingCalendar();
+    const calendar = new CachedCalendar(port, new LookupCache({ ttlMs: 5_000 }));
+    await calendar.occurrences('m1', 'series', '2026-06-01', '2026-07-01');
+    await calendar.occurrences('M1', 'series', '2026-06-01', '2026-07-01');
+    await calendar.busy(['m1'], '2026-06-01', '2026-06-08');
+    await calendar.busy(['m1'], '2026-06-01', '2026-06-08');
+    expect(calls).toEqual(['occurrences', 'busy', 'busy']);
+  });
+
+  it('reads afresh after its own move, and after a move through the signed-in user\'s port', async () => {
+    const { port, calls } = countingCalendar();
+    const calendar = new CachedCalendar(port, new LookupCache({ ttlMs: 5_000 }));
+    const read = async () => (await calendar.occurrences('m1', 'series', '2026-06-01', '2026-07-01'))[0]!.date;
+    expect(await read()).toBe('2026-06-10');
+    await calendar.moveOccurrence('m1', 'o1', '2026-06-11T10:00', '2026-06-11T11:00');
+    expect(await read()).toBe('2026-06-11');
+    const userPort = writingThrough(port, calendar);
+    await userPort.moveOccurrence('m1', 'o1', '2026-06-12T10:00', '2026-06-12T11:00');
+    expect(await read()).toBe('2026-06-12');
+    expect(calls.filter((c) => c === 'occurrences')).toHaveLength(3);
   });
 });
