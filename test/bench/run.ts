@@ -114,3 +114,7 @@ process.stdout.write(`${await benchBooking({ throttleRate: 0.1, retryAfterSecond
 const { benchMyTeam, benchTabSize } = await import('./tab.js');
 process.stdout.write(`${benchTabSize()}\n`);
 process.stdout.write(`${await benchMyTeam()}\n`);
+
+const { benchBotTurns, benchFanOut } = await import('./bot.js');
+for (const line of await benchBotTurns()) process.stdout.write(`${line}\n`);
+process.stdout.write(`${await benchFanOut()}\n`);
