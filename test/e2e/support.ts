@@ -34,6 +34,8 @@ export const recordText = {
 export interface RunningApp {
   url: string;
   services: AppServices;
+  /** The server's data directory: `supervision prompts --as-of` shares its job table and bot storage. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startApp(org = 'dudley', options: { extraSupervisees?: num
   return {
     url: `http://127.0.0.1:${running.port}`,
     services: running.services,
+    dataDir,
     close: async () => {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });
