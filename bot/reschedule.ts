@@ -4,13 +4,13 @@
  * cancel-and-rebook the tab does (same cancellation record id and meeting transactionId,
  * so doing it in both places, or twice, books one meeting).
  */
-import { meetingBody, transactionIdFor } from '../src/booking/booking.js';
+import { transactionIdFor } from '../src/booking/booking.js';
 import { toCivil, toDay, type CivilDate } from '../src/calendar/civil.js';
 import { londonToInstant } from '../src/calendar/london.js';
 import { isWorkingDay } from '../src/calendar/working-days.js';
 import type { Pack } from '../src/policy/schema.js';
 import type { Cancellation, Staff } from '../src/records/models.js';
-import { addMinutesLocal, loadPerson, rearrangeWords, rebookBy, streamMinutes, todayOf, withSingleTime } from '../src/server/api/supervision.js';
+import { bookReplacement, loadPerson, rearrangeWords, rebookBy, streamMinutes, todayOf } from '../src/server/api/supervision.js';
 import type { OccurrenceView } from '../src/server/api/schemas.js';
 import type { AppServices } from '../src/server/services.js';
 
@@ -116,26 +116,16 @@ export async function rebook(services: AppServices, staff: Staff, occurrenceId: 
     ...(reason ? { reason } : {}),
   };
   await services.records.create('cancellations', cancellation);
-  const meeting = {
-    subject: 'Supervision (rearranged)',
-    bodyHtml: meetingBody(services.pack, staff.role, `rearranged from ${occurrence.originalDate}`, services.appUrl),
-    start: `${slot.date}T${slot.time}`,
-    end: addMinutesLocal(slot.date, slot.time, minutes),
-    attendees: [staff.userId],
-    teamsMeeting: false,
-    categories: ['Supervision'],
-  };
-  const { id } = await services.calendar.createMeeting(occurrence.organizerId, meeting, transactionIdFor(`${schedule.record.id}/rebook/${occurrence.id}`));
-  const single = { key: withSingleTime(`rebook-${occurrence.originalDate}`, slot.time), eventId: id, organizerId: occurrence.organizerId, date: slot.date, ruleId: occurrence.ruleId ?? 'cancellation/rearrange' };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await services.records.get('schedules', schedule.record.id);
-    if (!current) break;
-    try {
-      await services.records.update('schedules', { ...current.record, singles: [...current.record.singles.filter((s) => s.eventId !== id), single] }, current.version);
-      break;
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'CONFLICT' || attempt === 4) throw error;
-    }
-  }
+  const { eventId: id } = await bookReplacement(services, {
+    staff,
+    scheduleId: schedule.record.id,
+    organizerId: occurrence.organizerId,
+    originalDate: occurrence.originalDate,
+    ruleId: occurrence.ruleId,
+    date: slot.date,
+    time: slot.time,
+    minutes,
+    idempotencyKey: `${schedule.record.id}/rebook/${occurrence.id}`,
+  });
   return { status: 'rebooked', date: slot.date, time: slot.time, eventId: id };
 }

@@ -3,8 +3,9 @@ import type { BookingDeps } from '../booking/booking.js';
 import { clientCredentialsAuth, createGraphClient, localDevAuth } from '../graph/index.js';
 import { getPack } from '../policy/packs.js';
 import type { RecordsRepository } from '../records/repository.js';
-import { loadConfig } from '../server/config.js';
+import { loadConfig, type ServerConfig } from '../server/config.js';
 import { createGraphServices } from '../server/graph-services.js';
+import type { AppServices } from '../server/services.js';
 import type { CliIo } from './io.js';
 
 export interface CliServices {
@@ -19,11 +20,11 @@ export interface CliServices {
  * with app credentials when tenant settings are in the environment, otherwise the running
  * local app's embedded service (`npm start`), or any base URL given with --graph-url.
  */
-export async function cliServices(io: CliIo, org: string, graphUrl: string | undefined): Promise<CliServices> {
-  const pack = getPack(org);
+export function cliGraphServices(io: CliIo, options: { org?: string | undefined; graphUrl?: string | undefined; now?: () => Date }): { services: AppServices; config: ServerConfig; appUrl: string } {
   const config = loadConfig(io.env, io.cwd);
-  const tenant = config.mode === 'tenant' && !graphUrl;
-  const baseUrl = graphUrl ?? (tenant ? 'https://graph.microsoft.com/v1.0' : `http://127.0.0.1:${config.PORT}/graph/v1.0`);
+  const pack = getPack(options.org ?? config.SUPERVISION_ORG);
+  const tenant = config.mode === 'tenant' && !options.graphUrl;
+  const baseUrl = options.graphUrl ?? (tenant ? 'https://graph.microsoft.com/v1.0' : `http://127.0.0.1:${config.PORT}/graph/v1.0`);
   const client = createGraphClient({
     baseUrl,
     auth:
@@ -32,7 +33,13 @@ export async function cliServices(io: CliIo, org: string, graphUrl: string | und
         : localDevAuth('supervision-cli'),
   });
   const appUrl = config.mode === 'tenant' ? `https://${config.APP_DOMAIN}` : `http://localhost:${config.PORT}`;
-  const services = createGraphServices({ client, siteId: config.mode === 'tenant' ? config.SHAREPOINT_SITE_ID : demoSiteId, pack, appUrl });
+  const services = createGraphServices({ client, siteId: config.mode === 'tenant' ? config.SHAREPOINT_SITE_ID : demoSiteId, pack, appUrl, ...(options.now ? { now: options.now } : {}) });
+  return { services, config, appUrl };
+}
+
+/** Booking's ports for a CLI run. */
+export async function cliServices(io: CliIo, org: string, graphUrl: string | undefined): Promise<CliServices> {
+  const { services, appUrl } = cliGraphServices(io, { org, graphUrl });
   return {
     bookingDeps: { calendar: services.calendar, directory: services.directory, records: services.records, now: services.now },
     records: services.records,

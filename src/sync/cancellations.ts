@@ -7,14 +7,13 @@
  * rearranged session counts for compliance like any other and a reason shows with the
  * cancellation.
  */
-import { meetingBody, transactionIdFor } from '../booking/booking.js';
 import { toCivil, toDay, type CivilDate } from '../calendar/civil.js';
 import { declinedReason } from './sync-calendars.js';
 import type { Pack } from '../policy/schema.js';
 import type { Cancellation, Schedule, Staff } from '../records/models.js';
 import type { Versioned } from '../records/repository.js';
 import type { OccurrenceView } from '../server/api/schemas.js';
-import { addMinutesLocal, loadPerson, rebookBy, streamMinutes, todayOf, withSingleTime } from '../server/api/supervision.js';
+import { bookReplacement, loadPerson, rebookBy, streamMinutes, todayOf } from '../server/api/supervision.js';
 import type { AppServices } from '../server/services.js';
 import { checkReason, freeSlots, windowFor, type RescheduleWindow, type Slot } from '../../bot/reschedule.js';
 
@@ -150,31 +149,17 @@ export async function rearrange(services: AppServices, staff: Staff, cancellatio
   const schedule = await bookedScheduleFor(services, staff, occurrence);
   if (!schedule) return { status: 'refused', message: 'There is no booked schedule to add the session to; book supervision first.' };
   const minutes = occurrence.durationMinutes ?? streamMinutes(services.pack, staff.role, 'individual');
-  const organizer = occurrence.organizerId;
-  const { id } = await services.calendar.createMeeting(
-    organizer,
-    {
-      subject: 'Supervision (rearranged)',
-      bodyHtml: meetingBody(services.pack, staff.role, `rearranged from ${found.record.originalDate}`, services.appUrl),
-      start: `${slot.date}T${slot.time}`,
-      end: addMinutesLocal(slot.date, slot.time, minutes),
-      attendees: [staff.userId],
-      teamsMeeting: false,
-      categories: ['Supervision'],
-    },
-    transactionIdFor(`${found.record.id}/rearrange`),
-  );
-  const single = { key: withSingleTime(`rebook-${found.record.originalDate}`, slot.time), eventId: id, organizerId: organizer, date: slot.date, ruleId: occurrence.ruleId ?? 'cancellation/rearrange' };
-  for (let attempt = 0; ; attempt++) {
-    const current = await services.records.get('schedules', schedule.record.id);
-    if (!current) break;
-    try {
-      await services.records.update('schedules', { ...current.record, singles: [...current.record.singles.filter((s) => s.eventId !== id), single] }, current.version);
-      break;
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'CONFLICT' || attempt >= 4) throw error;
-    }
-  }
+  const { eventId: id } = await bookReplacement(services, {
+    staff,
+    scheduleId: schedule.record.id,
+    organizerId: occurrence.organizerId,
+    originalDate: found.record.originalDate,
+    ruleId: occurrence.ruleId,
+    date: slot.date,
+    time: slot.time,
+    minutes,
+    idempotencyKey: `${found.record.id}/rearrange`,
+  });
   for (let attempt = 0; ; attempt++) {
     const current = await services.records.get('cancellations', cancellationId);
     if (!current) return { status: 'refused', message: 'That cancellation no longer exists.' };

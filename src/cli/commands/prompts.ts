@@ -6,14 +6,11 @@
  */
 import { z } from 'zod';
 import { botConfigFrom, createAgent, type Bot, type BotOptions } from '../../../bot/agent.js';
-import { demoSiteId } from '../../demo/organisation.js';
-import { clientCredentialsAuth, createGraphClient, localDevAuth } from '../../graph/index.js';
 import type { RunReport } from '../../jobs/runner.js';
-import { getPack } from '../../policy/packs.js';
-import { loadConfig, type ServerConfig } from '../../server/config.js';
-import { createGraphServices } from '../../server/graph-services.js';
+import type { ServerConfig } from '../../server/config.js';
 import type { AppServices } from '../../server/services.js';
 import { parseOptions, table } from '../args.js';
+import { cliGraphServices } from '../graph.js';
 import type { CliIo, Command } from '../io.js';
 
 export interface PromptsRuntime {
@@ -30,19 +27,7 @@ export interface PromptsDeps {
 }
 
 async function graphRuntime(io: CliIo, options: { org: string | undefined; graphUrl: string | undefined; asOf: Date }): Promise<PromptsRuntime> {
-  const config = loadConfig(io.env, io.cwd);
-  const pack = getPack(options.org ?? config.SUPERVISION_ORG);
-  const tenant = config.mode === 'tenant' && !options.graphUrl;
-  const baseUrl = options.graphUrl ?? (tenant ? 'https://graph.microsoft.com/v1.0' : `http://127.0.0.1:${config.PORT}/graph/v1.0`);
-  const client = createGraphClient({
-    baseUrl,
-    auth:
-      config.mode === 'tenant' && tenant
-        ? clientCredentialsAuth({ tenantId: config.TENANT_ID, clientId: config.CLIENT_ID, ...(config.CLIENT_SECRET ? { clientSecret: config.CLIENT_SECRET } : {}) })
-        : localDevAuth('supervision-cli'),
-  });
-  const appUrl = config.mode === 'tenant' ? `https://${config.APP_DOMAIN}` : `http://localhost:${config.PORT}`;
-  const services = createGraphServices({ client, siteId: config.mode === 'tenant' ? config.SHAREPOINT_SITE_ID : demoSiteId, pack, appUrl, now: () => options.asOf });
+  const { services, config } = cliGraphServices(io, { org: options.org, graphUrl: options.graphUrl, now: () => options.asOf });
   return { services, config, close: async () => {} };
 }
 

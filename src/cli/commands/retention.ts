@@ -8,15 +8,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { demoSiteId } from '../../demo/organisation.js';
 import { invalidInput } from '../../errors.js';
 import { runRetention, type GovernanceDeps, type RetentionRun } from '../../governance/service.js';
 import { openGovernanceStore } from '../../governance/store.js';
-import { clientCredentialsAuth, createGraphClient, localDevAuth } from '../../graph/index.js';
-import { getPack } from '../../policy/packs.js';
-import { loadConfig } from '../../server/config.js';
-import { createGraphServices } from '../../server/graph-services.js';
 import { civilDateOption, parseOptions, table } from '../args.js';
+import { cliGraphServices } from '../graph.js';
 import type { CliIo, Command } from '../io.js';
 
 /** Who the CLI acts as in the audit log: the tool, never the operator's name. */
@@ -33,23 +29,11 @@ export interface GovernanceCliRuntime {
  * and the governance store in the app's data directory, shared with the server.
  */
 export function governanceCliRuntime(io: CliIo, options: { org: string | undefined; graphUrl: string | undefined }): GovernanceCliRuntime {
-  const config = loadConfig(io.env, io.cwd);
-  const pack = getPack(options.org ?? config.SUPERVISION_ORG);
-  const tenant = config.mode === 'tenant' && !options.graphUrl;
-  const baseUrl = options.graphUrl ?? (tenant ? 'https://graph.microsoft.com/v1.0' : `http://127.0.0.1:${config.PORT}/graph/v1.0`);
-  const client = createGraphClient({
-    baseUrl,
-    auth:
-      config.mode === 'tenant' && tenant
-        ? clientCredentialsAuth({ tenantId: config.TENANT_ID, clientId: config.CLIENT_ID, ...(config.CLIENT_SECRET ? { clientSecret: config.CLIENT_SECRET } : {}) })
-        : localDevAuth('supervision-cli'),
-  });
-  const appUrl = config.mode === 'tenant' ? `https://${config.APP_DOMAIN}` : `http://localhost:${config.PORT}`;
-  const services = createGraphServices({ client, siteId: config.mode === 'tenant' ? config.SHAREPOINT_SITE_ID : demoSiteId, pack, appUrl });
+  const { services, config } = cliGraphServices(io, options);
   mkdirSync(config.dataDir, { recursive: true });
   const store = openGovernanceStore(join(config.dataDir, 'governance.sqlite'));
   return {
-    deps: { pack, records: services.records, directory: services.directory, store, now: () => new Date() },
+    deps: { pack: services.pack, records: services.records, directory: services.directory, store, now: () => new Date() },
     close: () => store.close(),
   };
 }

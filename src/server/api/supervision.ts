@@ -14,6 +14,7 @@ import { dayDeadline, durationText } from '../../policy/duration.js';
 import { describeFrequency, type ConcreteFrequency } from '../../policy/frequency.js';
 import { findRole, resolveRole, type ResolveOptions, type ResolvedStream } from '../../policy/resolve.js';
 import type { Pack, Source } from '../../policy/schema.js';
+import { meetingBody, transactionIdFor } from '../../booking/booking.js';
 import type { Occurrence } from '../../booking/ports.js';
 import type { Action, Agreement, Cancellation, CaseDiscussion, CaseloadEntry, Schedule, SessionRecord, Staff } from '../../records/models.js';
 import type { Versioned } from '../../records/repository.js';
@@ -107,6 +108,53 @@ export function singleTime(key: string): string | undefined {
 
 export function withSingleTime(key: string, time: string): string {
   return `${key.replace(/@\d{2}:\d{2}$/, '')}@${time}`;
+}
+
+export interface Rebooking {
+  staff: Pick<Staff, 'userId' | 'role'>;
+  scheduleId: string;
+  organizerId: string;
+  /** The date of the session this one replaces. */
+  originalDate: CivilDate;
+  ruleId?: string | undefined;
+  date: CivilDate;
+  time: string;
+  minutes: number;
+  /** What makes a retry of this rebooking the same meeting (its transactionId). */
+  idempotencyKey: string;
+}
+
+/**
+ * Books the replacement for a session that did not go ahead (tab, bot or after Outlook) and
+ * adds it to its schedule, re-reading the schedule when another writer got there first.
+ */
+export async function bookReplacement(services: AppServices, rebooking: Rebooking): Promise<{ eventId: string }> {
+  const { staff, date, time } = rebooking;
+  const { id } = await services.calendar.createMeeting(
+    rebooking.organizerId,
+    {
+      subject: 'Supervision (rearranged)',
+      bodyHtml: meetingBody(services.pack, staff.role, `rearranged from ${rebooking.originalDate}`, services.appUrl),
+      start: `${date}T${time}`,
+      end: addMinutesLocal(date, time, rebooking.minutes),
+      attendees: [staff.userId],
+      teamsMeeting: false,
+      categories: ['Supervision'],
+    },
+    transactionIdFor(rebooking.idempotencyKey),
+  );
+  const single = { key: withSingleTime(`rebook-${rebooking.originalDate}`, time), eventId: id, organizerId: rebooking.organizerId, date, ruleId: rebooking.ruleId ?? 'cancellation/rearrange' };
+  for (let attempt = 0; ; attempt++) {
+    const current = await services.records.get('schedules', rebooking.scheduleId);
+    if (!current) break;
+    try {
+      await services.records.update('schedules', { ...current.record, singles: [...current.record.singles.filter((s) => s.eventId !== id), single] }, current.version);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'CONFLICT' || attempt >= 4) throw error;
+    }
+  }
+  return { eventId: id };
 }
 
 /**

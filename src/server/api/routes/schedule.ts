@@ -1,4 +1,4 @@
-import { book, meetingBody, transactionIdFor } from '../../../booking/booking.js';
+import { book, transactionIdFor } from '../../../booking/booking.js';
 import { toCivil, toDay, weekdayIndex, weekdayNumber, type CivilDate } from '../../../calendar/civil.js';
 import { londonToInstant } from '../../../calendar/london.js';
 import { isWorkingDay } from '../../../calendar/working-days.js';
@@ -30,6 +30,7 @@ import {
 } from '../schemas.js';
 import {
   addMinutesLocal,
+  bookReplacement,
   currentAgreement,
   loadPerson,
   nowIso,
@@ -388,18 +389,17 @@ export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
       if (body.rebook) {
         const schedule = await bookedSchedule(deps, staff, occurrence.scheduleId);
         const { date, time } = body.rebook;
-        const meeting = {
-          subject: 'Supervision (rearranged)',
-          bodyHtml: meetingBody(pack(), staff.role, `rearranged from ${occurrence.originalDate}`, services.appUrl),
-          start: `${date}T${time}`,
-          end: addMinutesLocal(date, time, minutes),
-          attendees: [staff.userId],
-          teamsMeeting: false,
-          categories: ['Supervision'],
-        };
-        const { id } = await services.calendar.createMeeting(occurrence.organizerId, meeting, transactionIdFor(`${schedule.record.id}/rebook/${occurrence.id}`));
-        const single = { key: withSingleTime(`rebook-${occurrence.originalDate}`, time), eventId: id, organizerId: occurrence.organizerId, date, ruleId: occurrence.ruleId ?? 'cancellation/rearrange' };
-        await services.records.update('schedules', { ...schedule.record, singles: [...schedule.record.singles.filter((s) => s.eventId !== id), single] }, schedule.version);
+        const { eventId: id } = await bookReplacement(services, {
+          staff,
+          scheduleId: schedule.record.id,
+          organizerId: occurrence.organizerId,
+          originalDate: occurrence.originalDate,
+          ruleId: occurrence.ruleId,
+          date,
+          time,
+          minutes,
+          idempotencyKey: `${schedule.record.id}/rebook/${occurrence.id}`,
+        });
         rebooked = { eventId: id, date, time };
       }
       return { cancellation: saved.record, ...(rebooked ? { rebooked } : {}), occurrences: (await loadPerson(services, staff)).occurrences };
