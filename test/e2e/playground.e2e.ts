@@ -13,21 +13,16 @@ import type { CivilDate } from '../../src/calendar/civil.js';
 import { londonToInstant } from '../../src/calendar/london.js';
 import type { BookingResponse, PrepView } from '../../src/server/api/schemas.js';
 import { playgroundPeople, runPrompts, sendCustomActivity, startPlayground, type RunningPlayground } from './playground-support.js';
-import { artifacts, launch, newPage, shot, startApp, type RunningApp } from './support.js';
+import { artifacts, launch, newPage, recordText, shot, startApp, type RunningApp } from './support.js';
 
 const org = 'dudley';
 const ids = {
   supervisor: '00000000-0000-4000-8000-000000000010',
   supervisee: '00000000-0000-4000-8000-000000000100',
 } as const;
-const answers = {
-  agenda: 'Caseload balance after the court week',
-  wellbeing: 'Protecting Friday afternoons for recording',
-} as const;
-const ideas = {
-  ewan: 'Ask the family network meeting to set the contact plan',
-  priya: 'Book a joint visit with the health visitor',
-} as const;
+// Record text the log privacy check also looks for.
+const answers = { agenda: recordText.prepAgenda, wellbeing: recordText.prepWellbeing } as const;
+const ideas = { ewan: recordText.circleIdea, priya: recordText.circleIdeaTried } as const;
 
 let app: RunningApp;
 let playground: RunningPlayground;

@@ -29,6 +29,11 @@ export const recordText = {
   careAndWellbeing: 'Settling in; first court visit went well.',
   firstAction: 'Shadow a duty visit',
   secondAction: 'Read the ASYE handbook',
+  // Typed into the bot's cards in the Agents Playground (playground.e2e.ts).
+  prepAgenda: 'Caseload balance after the court week',
+  prepWellbeing: 'Protecting Friday afternoons for recording',
+  circleIdea: 'Ask the family network meeting to set the contact plan',
+  circleIdeaTried: 'Book a joint visit with the health visitor',
 } as const;
 
 export interface RunningApp {
