@@ -198,10 +198,11 @@ describe('solution circle in the Playground\'s team channel', () => {
     expect(done.contributions.filter((c) => c.selected).map((c) => c.text)).toEqual([ideas.ewan]);
     expect(done.contributions.filter((c) => c.removed).map((c) => c.text)).toEqual([ideas.priya]);
     expect([...done.participants].sort()).toEqual([ids.supervisee, playgroundPeople.ewan.aadObjectId, playgroundPeople.priya.aadObjectId].sort());
-    // Group supervision attendance: one record for Orla, the presenter, from the circle.
-    const records = await app.services.records.where('sessionRecords', 'superviseeId', ids.supervisee);
-    const group = records.filter((r) => r.record.kind === 'group' && r.record.id.startsWith(done.id));
-    expect(group).toHaveLength(1);
-    expect(group[0]!.record.sections['group-supervision']).toMatch(/Solution circle in Teams: 3 taking part, 2 ideas offered\. Presented\./);
+    // Group supervision attendance: one record per participant (all three are supervised here).
+    const attendance = async (userId: string) =>
+      (await app.services.records.where('sessionRecords', 'superviseeId', userId)).filter((r) => r.record.kind === 'group' && r.record.id.startsWith(done.id)).map((r) => r.record.sections['group-supervision']);
+    expect(await attendance(ids.supervisee)).toEqual(['Solution circle in Teams: 3 taking part, 2 ideas offered. Presented.']);
+    expect(await attendance(playgroundPeople.ewan.aadObjectId)).toEqual(['Solution circle in Teams: 3 taking part, 2 ideas offered.']);
+    expect(await attendance(playgroundPeople.priya.aadObjectId)).toEqual(['Solution circle in Teams: 3 taking part, 2 ideas offered.']);
   });
 });
