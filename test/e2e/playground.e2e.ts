@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { longDate } from '../../bot/format.js';
 import { workingDaysBefore } from '../../bot/jobs.js';
 import type { CivilDate } from '../../src/calendar/civil.js';
 import { londonToInstant } from '../../src/calendar/london.js';
@@ -60,12 +61,18 @@ async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pro
   return { status: res.status, body: (await res.json()) as T };
 }
 
-/** The last message in the conversation on screen that shows `text` (cards stack up in a thread). */
-function latest(text: string | RegExp): Locator {
-  return page.getByText(text).last();
+/** The card (the last one on screen: cards stack up in a conversation) that shows `text`. */
+function cardWith(text: string | RegExp): Locator {
+  return page.getByText(text).last().locator('xpath=ancestor::*[.//button][1]');
 }
 
 describe('prep prompt in the Playground\'s personal chat', () => {
+  /**
+   * The prep card for the chosen session. The server's own scheduler may also send a late prompt
+   * for a session sooner than that (its prompt time already passed when the series was booked).
+   */
+  const prepCard = () => cardWith(`Your supervision with Idris Penhallow is on ${longDate(sessionDate)}`);
+
   it('greets Orla in the personal chat and answers "help" typed in the compose box', async () => {
     // Opening the Playground installs the app: its conversationUpdate stores Orla's conversation reference.
     await page.getByRole('heading', { name: 'What I can do' }).first().waitFor();
@@ -89,18 +96,18 @@ describe('prep prompt in the Playground\'s personal chat', () => {
     const run = await runPrompts(app, org, asOf);
     expect(run.failed).toBe(0);
     expect(run.outcomes.filter((o) => o.key.startsWith('prep-prompt|') && o.status === 'done')).toHaveLength(1);
-    await page.getByRole('heading', { name: 'Prepare for supervision' }).waitFor();
-    await page.getByText(/Your supervision with Idris Penhallow is on/).last().waitFor();
+    await prepCard().waitFor();
     await shot(page, 'playground-02-prep-card');
   });
 
   it('fills the prep card in the Playground and submits it: the answers are on the session record', async () => {
-    await page.getByRole('textbox', { name: /^Written agenda/ }).fill(answers.agenda);
-    await page.getByRole('textbox', { name: 'How am I looking after myself at this time?' }).fill(answers.wellbeing);
-    await page.getByRole('radiogroup', { name: /agreed which families/ }).getByRole('radio', { name: 'Yes' }).check();
-    await page.getByRole('radiogroup', { name: /Case summary prepared and up to date/ }).getByRole('radio', { name: 'Yes' }).check();
-    await page.getByRole('textbox', { name: 'Case reference' }).fill('LCS-200001');
-    await page.getByRole('button', { name: 'Save my preparation' }).click();
+    const card = prepCard();
+    await card.getByRole('textbox', { name: /^Written agenda/ }).fill(answers.agenda);
+    await card.getByRole('textbox', { name: 'How am I looking after myself at this time?' }).fill(answers.wellbeing);
+    await card.getByRole('radiogroup', { name: /agreed which families/ }).getByRole('radio', { name: 'Yes' }).check();
+    await card.getByRole('radiogroup', { name: /Case summary prepared and up to date/ }).getByRole('radio', { name: 'Yes' }).check();
+    await card.getByRole('textbox', { name: 'Case reference' }).fill('LCS-200001');
+    await card.getByRole('button', { name: 'Save my preparation' }).click();
     await page.getByRole('heading', { name: 'Thank you: your preparation is saved' }).waitFor();
     await shot(page, 'playground-03-prep-saved');
 
@@ -153,14 +160,14 @@ describe('solution circle in the Playground\'s team channel', () => {
   it('moves to stage 2 when the job runner reaches the end of stage 1, and to stage 3 on the presenter\'s "Move on"', async () => {
     await timeIsUp();
     await page.getByText(/^Solution circle, stage 2 of 4/).waitFor();
-    await latest(/^Solution circle, stage 2 of 4/).locator('xpath=ancestor::*[.//button][1]').getByRole('button', { name: 'Move on (presenter)' }).click();
+    await cardWith(/^Solution circle, stage 2 of 4/).getByRole('button', { name: 'Move on (presenter)' }).click();
     await page.getByText(/^Solution circle, stage 3 of 4/).waitFor();
     expect((await circle()).stage).toMatch(/solutions/);
     await shot(page, 'playground-06-stage-3');
   });
 
   it('stage 3: the presenter is asked to listen; two members\' ideas are taken', async () => {
-    const stage3 = latest(/^Solution circle, stage 3 of 4/).locator('xpath=ancestor::*[.//button][1]');
+    const stage3 = cardWith(/^Solution circle, stage 3 of 4/);
     await stage3.getByRole('textbox', { name: /Your idea/ }).fill('My own idea');
     await stage3.getByRole('button', { name: 'Offer this idea' }).click();
     await page.getByText('Listen and note', { exact: true }).waitFor();
@@ -184,7 +191,7 @@ describe('solution circle in the Playground\'s team channel', () => {
   it('stage 4: the presenter removes one idea as tried, selects the other and shares it; the circle is recorded', async () => {
     await timeIsUp();
     await page.getByText(/^Solution circle, stage 4 of 4/).waitFor();
-    const stage4 = latest(/^Solution circle, stage 4 of 4/).locator('xpath=ancestor::*[.//button][1]');
+    const stage4 = cardWith(/^Solution circle, stage 4 of 4/);
     // The Playground names each checkbox by its choice set's label and the idea's line.
     await stage4.getByRole('checkbox', { name: new RegExp(`^Already tried \\(removed\\) \\d+\\. ${ideas.priya}`) }).check();
     await stage4.getByRole('checkbox', { name: new RegExp(`^I will action \\(about two\\) \\d+\\. ${ideas.ewan}`) }).check();
