@@ -14,7 +14,7 @@ import { createPromptsCommand } from '../../src/cli/commands/prompts.js';
 import type { RunningApp } from './support.js';
 
 const require = createRequire(import.meta.url);
-const playgroundDir = join(fileURLToPath(new URL('../../bot/playground/', import.meta.url)));
+const playgroundDir = fileURLToPath(new URL('../../bot/playground/', import.meta.url));
 const cli = join(require.resolve('@microsoft/m365agentsplayground/package.json'), '..', 'cli.js');
 
 export interface RunningPlayground {
