@@ -62,6 +62,8 @@ export function createApp(context: AppContext): SupervisionApp {
   const logger = context.logger ?? createLogger({ level: config.LOG_LEVEL });
   const app: SupervisionApp = express();
   app.disable('x-powered-by');
+  // API answers are no-store, so an ETag (a hash of every JSON body) buys nothing and costs CPU.
+  app.disable('etag');
   const local = config.mode === 'local';
   app.use(
     helmet({

@@ -32,6 +32,10 @@ describe('one error shape, naming the field', () => {
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
     expect(res.headers.get('cache-control')).toBe('no-store');
+    // Nor hashed for an ETag: a no-store answer is never revalidated.
+    const me = await h.as('supervisor').get('/api/me');
+    expect(me.status).toBe(200);
+    expect(me.headers.get('etag')).toBeNull();
   });
 
   it('serves health and the tab shell with a frame-ancestors policy for Teams and Outlook', async () => {
