@@ -16,7 +16,7 @@ import type { ColumnDefinition } from '../records/lists.js';
 import type { BusyInterval } from '../schedule/slots.js';
 import type { Pack } from '../policy/schema.js';
 import type { AppServices, DirectoryPerson, PeopleDirectory } from './services.js';
-import { CachedCalendar, CachedDirectory, CachedRecordsRepository, LookupCache, relationshipLists, writingThrough, type LookupCacheOptions } from './lookup-cache.js';
+import { CachedCalendar, CachedDirectory, CachedRecordsRepository, LookupCache, derivedPrefix, relationshipLists, writingThrough, type LookupCacheOptions } from './lookup-cache.js';
 import type { AutomaticReplies } from '../absence/absence.js';
 
 function zoned(localDateTime: string): DateTimeTimeZone {
@@ -253,6 +253,7 @@ export function createGraphServices(options: GraphServicesOptions): AppServices 
     },
     now: options.now ?? (() => new Date()),
     appUrl: options.appUrl,
+    views: { get: (key, compute) => activity.get(`${derivedPrefix}${key}`, compute) },
   };
 }
 

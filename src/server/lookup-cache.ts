@@ -98,6 +98,9 @@ export class CachedDirectory implements PeopleDirectory {
   }
 }
 
+/** Where computed views (services.views) live in the activity cache. */
+export const derivedPrefix = 'derived:';
+
 /** The lists that hold relationships and roles: read on every request, written rarely. */
 export const relationshipLists: readonly ListKey[] = ['staff'];
 
@@ -145,12 +148,16 @@ export class CachedRecordsRepository extends RecordsRepository {
 
   private async written<T>(key: ListKey, write: () => Promise<T>): Promise<T> {
     const cache = this.cacheFor(key);
-    if (!cache) return write();
-    cache.invalidate(`records:${key}:`);
+    const forget = () => {
+      cache?.invalidate(`records:${key}:`);
+      // Views computed from the lists (services.views) may read any of them.
+      this.activity?.invalidate(derivedPrefix);
+    };
+    forget();
     try {
       return await write();
     } finally {
-      cache.invalidate(`records:${key}:`);
+      forget();
     }
   }
 }
@@ -195,6 +202,7 @@ export class CachedCalendar implements CalendarPort {
   /** Someone else wrote to a calendar (delegated port, Outlook itself): read afresh. */
   forget(): void {
     this.cache.invalidate('calendar:');
+    this.cache.invalidate(derivedPrefix);
   }
 
   async writing<T>(write: () => Promise<T>): Promise<T> {

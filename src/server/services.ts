@@ -47,4 +47,10 @@ export interface AppServices {
    * in memory for the life of the services object (tests).
    */
   governance?: { store: GovernanceStore; notify?: Notifier };
+  /**
+   * Computed read-only answers (a team view, compliance) shared for a few seconds between
+   * identical requests; any write through these services drops them all. Absent: computed
+   * every time (in-memory services in tests).
+   */
+  views?: { get<T>(key: string, compute: () => Promise<T>): Promise<T> };
 }

@@ -15,3 +15,12 @@ export interface ApiDeps {
    */
   servicesFor(identity: Identity): AppServices;
 }
+
+/**
+ * The same person asking the same read-only question within a few seconds gets the same
+ * computed answer (services.views). Keyed by who asks, so what they may see never leaks.
+ */
+export function sharedView<T>(deps: ApiDeps, identity: Identity, key: string, compute: () => Promise<T>): Promise<T> {
+  const views = deps.services.views;
+  return views ? views.get(`${identity.id}:${key}`, compute) : compute();
+}

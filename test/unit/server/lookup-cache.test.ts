@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Staff } from '../../../src/records/models.js';
 import type { CalendarPort, Occurrence } from '../../../src/booking/ports.js';
 import type { SessionRecord } from '../../../src/records/models.js';
-import { CachedCalendar, CachedDirectory, CachedRecordsRepository, LookupCache, relationshipLists, writingThrough } from '../../../src/server/lookup-cache.js';
+import { CachedCalendar, CachedDirectory, CachedRecordsRepository, LookupCache, derivedPrefix, relationshipLists, writingThrough } from '../../../src/server/lookup-cache.js';
 import type { DirectoryPerson, PeopleDirectory } from '../../../src/server/services.js';
 import { MemoryListPort } from '../../support/memory-services.js';
 
@@ -298,5 +298,28 @@ describe('CachedCalendar', () => {
     await userPort.moveOccurrence('m1', 'o1', '2026-06-12T10:00', '2026-06-12T11:00');
     expect(await read()).toBe('2026-06-12');
     expect(calls.filter((c) => c === 'occurrences')).toHaveLength(3);
+  });
+});
+
+describe('computed views (services.views)', () => {
+  it('are shared until any list or calendar write, through whichever port', async () => {
+    const t = clock();
+    const activity = new LookupCache({ ttlMs: 5_000, now: t.now });
+    const repo = new CachedRecordsRepository(new MemoryListPort(), new LookupCache({ now: t.now }), relationshipLists, activity);
+    const calendar = new CachedCalendar({ occurrences: async () => [], busy: async () => [], createMeeting: async () => ({ id: 'e' }), createMeetings: async () => [], moveOccurrence: async () => {}, cancelMeeting: async () => {} }, activity);
+    let computed = 0;
+    const view = () => activity.get(`${derivedPrefix}team:m1`, async () => ++computed);
+    expect(await view()).toBe(1);
+    expect(await view()).toBe(1);
+    await repo.create('actions', { id: 'a1', recordId: 'r1', superviseeId: 's1', supervisorId: 'm1', what: 'Read the toolkit', who: 'supervisee', due: '2026-06-30' });
+    expect(await view()).toBe(2);
+    await repo.create('staff', { id: 'staff-s9', userId: 's9', org: 'dudley', role: 'social-worker', team: 'North', start: '2026-01-05', supervisorId: 'm1' });
+    expect(await view()).toBe(3);
+    await calendar.moveOccurrence('m1', 'o1', '2026-06-11T10:00', '2026-06-11T11:00');
+    expect(await view()).toBe(4);
+    await writingThrough(calendar, calendar).cancelMeeting('m1', 'o1', 'ill');
+    expect(await view()).toBe(5);
+    t.advance(5_000);
+    expect(await view()).toBe(6);
   });
 });

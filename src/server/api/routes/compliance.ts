@@ -2,7 +2,7 @@ import { isBreach, type Finding } from '../../../compliance/findings.js';
 import { findRole } from '../../../policy/resolve.js';
 import type { Staff } from '../../../records/models.js';
 import { Authoriser } from '../authorisation.js';
-import type { ApiDeps } from '../deps.js';
+import { sharedView, type ApiDeps } from '../deps.js';
 import type { ApiBuilder } from '../http.js';
 import type { Identity } from '../identity.js';
 import { complianceQuerySchema, complianceSchema, csvSchema, idParams, personComplianceSchema, type Compliance, type PersonView } from '../schemas.js';
@@ -69,7 +69,7 @@ export function complianceRoutes(api: ApiBuilder, deps: ApiDeps): void {
     tags: ['compliance'],
     query: complianceQuerySchema,
     response: complianceSchema,
-    handler: async ({ identity, query }): Promise<Compliance> => {
+    handler: ({ identity, query }): Promise<Compliance> => sharedView(deps, identity, `compliance:${query.team ?? ''}:${query.months}:${todayOf(services)}`, async () => {
       const { asOf, people } = await assessScope(deps, identity, query.team);
       const teams = new Map<string, { people: number; onTrack: number }>();
       const byKind = new Map<Finding['kind'], number>();
@@ -101,7 +101,7 @@ export function complianceRoutes(api: ApiBuilder, deps: ApiDeps): void {
           nextDue: p.cadence.nextDue,
         })),
       };
-    },
+    }),
   });
 
   api.route({

@@ -3,7 +3,7 @@ import { SupervisionError } from '../../../errors.js';
 import { findRole } from '../../../policy/resolve.js';
 import type { Staff } from '../../../records/models.js';
 import { Authoriser, personView } from '../authorisation.js';
-import type { ApiDeps } from '../deps.js';
+import { sharedView, type ApiDeps } from '../deps.js';
 import type { ApiBuilder } from '../http.js';
 import type { Identity } from '../identity.js';
 import { devPeopleSchema, meSchema, policySummarySchema, teamQuerySchema, teamSchema, type TeamMember } from '../schemas.js';
@@ -150,7 +150,7 @@ export function peopleRoutes(api: ApiBuilder, deps: ApiDeps): void {
     query: teamQuerySchema,
     response: teamSchema,
     errors: [403],
-    handler: async ({ identity, query }) => {
+    handler: ({ identity, query }) => sharedView(deps, identity, `team:${query.supervisorId ?? ''}:${todayOf(services)}`, async () => {
       const auth = new Authoriser(services);
       const supervisorId = query.supervisorId ?? identity.id;
       if (supervisorId !== identity.id) {
@@ -163,6 +163,6 @@ export function peopleRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const members = await Promise.all(staff.map((s, i) => teamMember(deps, auth, s, loaded[i])));
       members.sort((a, b) => a.person.displayName.localeCompare(b.person.displayName));
       return { asOf: todayOf(services), supervisor: await auth.personView(supervisorId), members };
-    },
+    }),
   });
 }
