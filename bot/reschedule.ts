@@ -5,6 +5,7 @@
  * so doing it in both places, or twice, books one meeting).
  */
 import { transactionIdFor } from '../src/booking/booking.js';
+import { reasonPermitted } from '../src/policy/cancellation.js';
 import { toCivil, toDay, type CivilDate } from '../src/calendar/civil.js';
 import { londonToInstant } from '../src/calendar/london.js';
 import { isWorkingDay } from '../src/calendar/working-days.js';
@@ -32,8 +33,8 @@ export function checkReason(pack: Pack, reason: string): { ok: true; reason: str
   const rules = pack.cancellation;
   const trimmed = reason.trim().slice(0, 1000);
   if (!trimmed) return rules.reasonRequired ? { ok: false, message: 'Your organisation asks for a reason whenever a supervision session is moved.' } : { ok: true, reason: undefined };
-  if (rules.permittedReasons && !rules.permittedReasons.some((r) => trimmed.toLowerCase().includes(r.toLowerCase().replace(/\s*\(.*\)$/, '')))) {
-    return { ok: false, message: `Your organisation's policy permits moving supervision only for: ${rules.permittedReasons.join('; ')}.` };
+  if (!reasonPermitted(rules, trimmed)) {
+    return { ok: false, message: `Your organisation's policy permits moving supervision only for: ${(rules.permittedReasons ?? []).join('; ')}.` };
   }
   return { ok: true, reason: trimmed };
 }

@@ -10,6 +10,7 @@ import { endOfLondonDay, londonDayOf, londonToInstant } from '../calendar/london
 import { isWorkingDay } from '../calendar/working-days.js';
 import { absenceFromLeave, coverNeed } from '../absence/absence.js';
 import { SupervisionError } from '../errors.js';
+import { reasonPermitted } from '../policy/cancellation.js';
 import { dayDeadline, durationText, instantDeadline } from '../policy/duration.js';
 import { describeFrequency, patternStepDays, type ConcreteFrequency } from '../policy/frequency.js';
 import { findRole, resolveRole, type ResolveOptions, type ResolvedStream } from '../policy/resolve.js';
@@ -303,8 +304,8 @@ function checkCancellations(ctx: Context): void {
     if (session.status !== 'cancelled' || toDay(session.date) > ctx.asOf) continue;
     if (rules.reasonRequired && !session.cancelReason) {
       emit(ctx, 'cancellation-reason-missing', `no reason recorded for cancelling the session on ${session.date}`, toDay(session.date), ctx.asOf - toDay(session.date), 'low', 'cancellation/reason', rules.reasonSource);
-    } else if (session.cancelReason && rules.permittedReasons && !rules.permittedReasons.some((r) => session.cancelReason?.toLowerCase().includes(r.toLowerCase()))) {
-      emit(ctx, 'cancellation-reason-not-permitted', `the session on ${session.date} was cancelled for a reason the policy does not list (${rules.permittedReasons.join(', ')})`, toDay(session.date), ctx.asOf - toDay(session.date), 'low', 'cancellation/reason', rules.reasonSource);
+    } else if (session.cancelReason && !reasonPermitted(rules, session.cancelReason)) {
+      emit(ctx, 'cancellation-reason-not-permitted', `the session on ${session.date} was cancelled for a reason the policy does not list (${(rules.permittedReasons ?? []).join(', ')})`, toDay(session.date), ctx.asOf - toDay(session.date), 'low', 'cancellation/reason', rules.reasonSource);
     }
     const window = rules.rearrange.by === 'within' ? rules.rearrange.within : rules.rearrange.flagAfter;
     const due = dayDeadline(toDay(session.date), window);

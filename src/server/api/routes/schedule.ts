@@ -4,6 +4,7 @@ import { londonToInstant } from '../../../calendar/london.js';
 import { isWorkingDay } from '../../../calendar/working-days.js';
 import { SupervisionError, invalidInput } from '../../../errors.js';
 import { cadenceSummary } from '../../../policy/describe.js';
+import { reasonPermitted } from '../../../policy/cancellation.js';
 import { findRole, resolveRole } from '../../../policy/resolve.js';
 import type { Cancellation, Schedule, Staff } from '../../../records/models.js';
 import { plan } from '../../../schedule/plan.js';
@@ -356,8 +357,8 @@ export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
       const rules = pack().cancellation;
       const reason = body.reason?.trim() || undefined;
       if (rules.reasonRequired && !reason) throw invalidInput('reason', 'the policy requires a reason for cancelling a supervision session', rules.permittedReasons);
-      if (reason && rules.permittedReasons && !rules.permittedReasons.some((r) => reason.toLowerCase().includes(r.toLowerCase().replace(/\s*\(.*\)$/, '')))) {
-        throw invalidInput('reason', `the policy permits cancelling only for: ${rules.permittedReasons.join('; ')}`, rules.permittedReasons);
+      if (reason && !reasonPermitted(rules, reason)) {
+        throw invalidInput('reason', `the policy permits cancelling only for: ${(rules.permittedReasons ?? []).join('; ')}`, rules.permittedReasons);
       }
       const data = await loadPerson(services, staff);
       const occurrence = findOccurrence(data.occurrences, body.occurrenceId);
