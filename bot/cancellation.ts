@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isCivilDate, type CivilDate } from '../src/calendar/civil.js';
 import { instantToLondon } from '../src/calendar/london.js';
+import { whatHappened } from '../src/records/cancellation-words.js';
 import type { Cancellation, Staff } from '../src/records/models.js';
 import type { AppServices } from '../src/server/services.js';
 import { pendingState, rearrange, recordReason, slotsFor } from '../src/sync/cancellations.js';
@@ -20,15 +21,6 @@ import type { Slot } from './reschedule.js';
 import { NoConversationError, type Sender } from './sender.js';
 
 export const cancellationVerb = 'cancellation.answer';
-
-const whatHappened: Record<Cancellation['origin'], string> = {
-  app: 'was cancelled',
-  'app-moved': 'was moved',
-  'outlook-cancelled': 'was cancelled in Outlook',
-  'outlook-deleted': 'was deleted from Outlook',
-  'outlook-declined': 'was declined in Outlook by the supervisee',
-  'outlook-moved': 'was moved in Outlook',
-};
 
 export interface CancellationCardInput {
   cancellation: Cancellation;

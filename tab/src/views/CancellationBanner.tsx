@@ -6,6 +6,7 @@
 import { Button, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Radio, RadioGroup, Select, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import type { CancellationSlots, PendingCancellation, PendingCancellations } from '../../../src/server/api/schemas.js';
+import { whatHappened } from '../../../src/records/cancellation-words.js';
 import { api, ApiError } from '../api.js';
 import { ErrorMessage, formatDate } from '../components.js';
 import { useResource } from '../useResource.js';
@@ -22,15 +23,6 @@ const useStyles = makeStyles({
   },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'end', flexWrap: 'wrap' },
 });
-
-const happened: Record<PendingCancellation['cancellation']['origin'], string> = {
-  app: 'was cancelled',
-  'app-moved': 'was moved',
-  'outlook-cancelled': 'was cancelled in Outlook',
-  'outlook-deleted': 'was deleted from Outlook',
-  'outlook-declined': 'was declined in Outlook by the supervisee',
-  'outlook-moved': 'was moved in Outlook',
-};
 
 interface ItemProps {
   item: PendingCancellation;
@@ -81,7 +73,7 @@ function Item(props: ItemProps) {
   return (
     <li className={styles.item} data-testid="pending-cancellation">
       <Text>
-        <strong>{name}</strong>: the session on {when} {happened[item.cancellation.origin]}.
+        <strong>{name}</strong>: the session on {when} {whatHappened[item.cancellation.origin]}.
         {item.cancellation.reason ? ` Reason: ${item.cancellation.reason}.` : ''}
         {item.needsRearranging ? ` Rearrange by ${formatDate(item.rebookBy)}.` : ''}
       </Text>
