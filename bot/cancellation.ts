@@ -17,7 +17,7 @@ import { messageCard } from './cards/personal-cards.js';
 import { longDate, plain, when } from './format.js';
 import { cardActivity } from './jobs.js';
 import { displayName, staffOf } from './people.js';
-import type { Slot } from './reschedule.js';
+import type { Slot } from '../src/server/rearrange.js';
 import { NoConversationError, type Sender } from './sender.js';
 
 export const cancellationVerb = 'cancellation.answer';

@@ -14,7 +14,7 @@ import { actionsCard, helpCard, messageCard, nextCard, reasonCard, rebookedCard,
 import { prepCard, prepThanksCard, type PrepCardMode } from './cards/prep-cards.js';
 import { displayName, nextIndividual, personData, staffOf, type OccurrenceView, type PersonData } from './people.js';
 import { prepActionDataSchema, prepContext, savePrep, slotsFor, validatePrep, valuesFrom } from './prep.js';
-import { checkReason, freeSlots, rebook, windowFor } from './reschedule.js';
+import { checkReason, freeSlots, rebook, windowFor } from '../src/server/rearrange.js';
 
 export const commandNames = ['next', 'prepare', 'actions', 'reschedule', 'help'] as const;
 export type CommandName = (typeof commandNames)[number];

@@ -1,7 +1,7 @@
 /** Cards for the personal commands: help, next, actions and reschedule. */
 import type { Action } from '../../src/records/models.js';
 import { longDate, plain, plural, shortDate, when } from '../format.js';
-import type { Slot } from '../reschedule.js';
+import type { Slot } from '../../src/server/rearrange.js';
 import { actionSet, bullets, card, choiceInput, container, execute, facts, heading, openUrl, subheading, text, textInput, type AdaptiveCardJson, type CardElement } from './elements.js';
 
 export function helpCard(scope: 'personal' | 'channel', appUrl: string, intro?: string): AdaptiveCardJson {

@@ -15,7 +15,7 @@ import type { Versioned } from '../records/repository.js';
 import type { OccurrenceView } from '../server/api/schemas.js';
 import { bookReplacement, loadPerson, rebookBy, streamMinutes, todayOf } from '../server/api/supervision.js';
 import type { AppServices } from '../server/services.js';
-import { checkReason, freeSlots, windowFor, type RescheduleWindow, type Slot } from '../../bot/reschedule.js';
+import { checkReason, freeSlots, windowFor, type RescheduleWindow, type Slot } from '../server/rearrange.js';
 
 export interface PendingState {
   needsReason: boolean;

@@ -6,7 +6,7 @@
  * words they must use.
  */
 import { describe, expect, it } from 'vitest';
-import { checkReason } from '../../../bot/reschedule.js';
+import { checkReason } from '../../../src/server/rearrange.js';
 import { evaluate } from '../../../src/compliance/evaluate.js';
 import type { PersonHistory } from '../../../src/compliance/input.js';
 import { getPack } from '../../../src/policy/packs.js';

@@ -1,19 +1,19 @@
 /**
- * Rescheduling a one-to-one from the chat: the reason the policy asks for, free slots for
- * both people inside the window the policy allows for rearranging, then the same
- * cancel-and-rebook the tab does (same cancellation record id and meeting transactionId,
+ * Rearranging a one-to-one, shared by the bot's `reschedule` and the answer to a session
+ * cancelled in Outlook: the reason the policy asks for, free slots for both people inside the
+ * window the policy allows for rearranging, then the same cancel-and-rebook the tab does (same cancellation record id and meeting transactionId,
  * so doing it in both places, or twice, books one meeting).
  */
-import { transactionIdFor } from '../src/booking/booking.js';
-import { reasonPermitted } from '../src/policy/cancellation.js';
-import { toCivil, toDay, type CivilDate } from '../src/calendar/civil.js';
-import { londonToInstant } from '../src/calendar/london.js';
-import { isWorkingDay } from '../src/calendar/working-days.js';
-import type { Pack } from '../src/policy/schema.js';
-import type { Cancellation, Staff } from '../src/records/models.js';
-import { bookReplacement, loadPerson, rearrangeWords, rebookBy, streamMinutes, todayOf } from '../src/server/api/supervision.js';
-import type { OccurrenceView } from '../src/server/api/schemas.js';
-import type { AppServices } from '../src/server/services.js';
+import { transactionIdFor } from '../booking/booking.js';
+import { reasonPermitted } from '../policy/cancellation.js';
+import { toCivil, toDay, type CivilDate } from '../calendar/civil.js';
+import { londonToInstant } from '../calendar/london.js';
+import { isWorkingDay } from '../calendar/working-days.js';
+import type { Pack } from '../policy/schema.js';
+import type { Cancellation, Staff } from '../records/models.js';
+import { bookReplacement, loadPerson, rearrangeWords, rebookBy, streamMinutes, todayOf } from './api/supervision.js';
+import type { OccurrenceView } from './api/schemas.js';
+import type { AppServices } from './services.js';
 
 export interface Slot {
   date: CivilDate;
