@@ -6,8 +6,9 @@
  * such a request was their dependency), waits the longest inner Retry-After, and stops when
  * nothing retryable is left.
  *
- * `dependsOn` may only name requests in the same batch, so requests linked by it are kept
- * in one chunk of at most 20; a dependency that already succeeded is dropped from the retry.
+ * `dependsOn` may only name requests in the same batch, and Graph takes a batch only fully
+ * parallel or fully sequential, so requests linked by it go as one sequence in a batch of
+ * their own (at most 20); a dependency that already succeeded is dropped from the retry.
  */
 import { z } from 'zod';
 import { SupervisionError } from '../errors.js';
@@ -75,8 +76,24 @@ function prepare(client: GraphClient, requests: readonly BatchRequest[]): Prepar
   return prepared;
 }
 
-/** Requests joined by dependsOn, packed greedily in request order into chunks of at most 20. */
-function chunk(prepared: Prepared[]): Prepared[][] {
+interface Chunk {
+  requests: Prepared[];
+  /**
+   * The dependsOn each request is sent with: its own, limited to requests of this chunk, plus
+   * (for a group that has more than one first request) the previous first request, because
+   * Graph takes a batch only fully parallel or as one sequence.
+   */
+  dependsOn: Map<string, string[]>;
+}
+
+/**
+ * Requests joined by dependsOn form a group; a group runs as one sequence in a batch of its
+ * own, and requests that need nothing run in parallel batches of up to 20 (json-batching:
+ * "Batch should be either fully sequential or fully parallel"). Only dependencies still to
+ * run tie requests together, so a retry round drops finished ones.
+ */
+function chunk(prepared: Prepared[]): Chunk[] {
+  const ids = new Set(prepared.map((p) => p.id));
   const parent = new Map(prepared.map((p) => [p.id, p.id]));
   const find = (id: string): string => {
     let root = id;
@@ -84,8 +101,8 @@ function chunk(prepared: Prepared[]): Prepared[][] {
     parent.set(id, root);
     return root;
   };
-  // Only dependencies still to run tie requests together (a retry round drops finished ones).
-  for (const p of prepared) for (const dependency of p.request.dependsOn ?? []) if (parent.has(dependency)) parent.set(find(p.id), find(dependency));
+  const pendingDeps = (p: Prepared) => (p.request.dependsOn ?? []).filter((d) => ids.has(d));
+  for (const p of prepared) for (const dependency of pendingDeps(p)) parent.set(find(p.id), find(dependency));
   const groups = new Map<string, Prepared[]>();
   for (const p of prepared) {
     const root = find(p.id);
@@ -93,27 +110,33 @@ function chunk(prepared: Prepared[]): Prepared[][] {
     group.push(p);
     groups.set(root, group);
   }
-  const chunks: Prepared[][] = [];
-  let current: Prepared[] = [];
+  const chunks: Chunk[] = [];
+  let parallel: Prepared[] = [];
   for (const group of groups.values()) {
+    if (group.length === 1) {
+      parallel.push(group[0] as Prepared);
+      if (parallel.length === maxBatchSize) {
+        chunks.push({ requests: parallel, dependsOn: new Map() });
+        parallel = [];
+      }
+      continue;
+    }
     if (group.length > maxBatchSize) {
       throw new SupervisionError('INVALID_INPUT', `${group.length} batch requests are linked by dependsOn; one batch holds at most ${maxBatchSize}`, { field: 'requests.dependsOn' });
     }
-    if (current.length + group.length > maxBatchSize) {
-      chunks.push(current);
-      current = [];
-    }
-    current.push(...group);
+    const dependsOn = new Map(group.map((p) => [p.id, pendingDeps(p)]));
+    const firsts = group.filter((p) => (dependsOn.get(p.id) ?? []).length === 0);
+    for (let i = 1; i < firsts.length; i++) dependsOn.set((firsts[i] as Prepared).id, [(firsts[i - 1] as Prepared).id]);
+    chunks.push({ requests: group, dependsOn });
   }
-  if (current.length > 0) chunks.push(current);
+  if (parallel.length > 0) chunks.push({ requests: parallel, dependsOn: new Map() });
   return chunks;
 }
 
-function wire(p: Prepared, pendingIds: Set<string>): Record<string, unknown> {
+function wire(p: Prepared, dependsOn: readonly string[]): Record<string, unknown> {
   const headers: Record<string, string> = { ...(p.request.headers ?? {}) };
   // Graph rejects an inner body without a Content-Type.
   if (p.request.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-  const dependsOn = (p.request.dependsOn ?? []).filter((id) => pendingIds.has(id));
   return {
     id: p.id,
     method: p.request.method,
@@ -131,9 +154,9 @@ function lowerHeaders(headers: Record<string, unknown> | undefined): Record<stri
 }
 
 /** Sends one batch and records each inner answer as attempt `round + 1`. */
-async function sendChunk(client: GraphClient, chunk: Prepared[], round: number, results: Map<string, BatchResponse>): Promise<void> {
+async function sendChunk(client: GraphClient, { requests: chunk, dependsOn }: Chunk, round: number, results: Map<string, BatchResponse>): Promise<void> {
   const chunkIds = new Set(chunk.map((p) => p.id));
-  const requests = chunk.map((p) => wire(p, chunkIds));
+  const requests = chunk.map((p) => wire(p, dependsOn.get(p.id) ?? []));
   const answer = await client.request({ method: 'POST', path: '/$batch', body: { requests } });
   const { responses } = parseResponse(batchAnswerSchema, answer.body, 'POST /$batch');
   for (const r of responses) {
@@ -182,7 +205,7 @@ export async function runBatch(client: GraphClient, requests: readonly BatchRequ
     const chunks = chunk(pending);
     let nextChunk = 0;
     const worker = async () => {
-      while (nextChunk < chunks.length) await sendChunk(client, chunks[nextChunk++] as Prepared[], round, results);
+      while (nextChunk < chunks.length) await sendChunk(client, chunks[nextChunk++] as Chunk, round, results);
     };
     await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
     const retry = toRetry(pending, results);

@@ -48,6 +48,13 @@ function validate(requests: BatchItem[]): void {
     if (hasBody && !contentType) throw badRequest(`Write request id : ${r.id} does not contain Content-Type header or body.`);
     if (/(^|\/)\$batch(\?|$)/i.test(r.url)) throw badRequest(`Request '${r.id}': a batch can't contain another $batch.`);
   }
+  // Graph runs a batch either fully in parallel or as one sequence (json-batching: "Batch
+  // should be either fully sequential or fully parallel"): once any request names a
+  // dependency, every request but the one that starts the sequence must name one.
+  const starts = requests.filter((r) => (r.dependsOn ?? []).length === 0);
+  if (starts.length < requests.length && starts.length > 1) {
+    throw badRequest(`Batch should be either fully sequential or fully parallel: requests ${starts.map((r) => `'${r.id}'`).join(', ')} depend on nothing while others use dependsOn.`);
+  }
   // Dependencies must form no cycle, or some request could never run.
   const state = new Map<string, 'visiting' | 'done'>();
   const byId = new Map(requests.map((r) => [r.id, r]));

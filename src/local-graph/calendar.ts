@@ -165,7 +165,11 @@ export function listInstances(ctx: MailboxContext): GraphResponse {
 // The calendar resource itself
 
 export function getCalendar(ctx: MailboxContext): GraphResponse {
-  return jsonResponse(200, {
+  return jsonResponse(200, withSelect(ctx.request, calendarJson(ctx)));
+}
+
+function calendarJson(ctx: MailboxContext): Record<string, unknown> {
+  return {
     id: `AAMkCal${Buffer.from(ctx.user.id).toString('hex')}`,
     name: 'Calendar',
     color: 'auto',
@@ -178,10 +182,9 @@ export function getCalendar(ctx: MailboxContext): GraphResponse {
     isTallyingResponses: true,
     isRemovable: false,
     owner: { name: ctx.user.displayName, address: ctx.user.mail },
-  });
+  };
 }
 
 export function listCalendars(ctx: MailboxContext): GraphResponse {
-  const calendar = getCalendar(ctx).body;
-  return jsonResponse(200, { value: [calendar] });
+  return jsonResponse(200, { value: [calendarJson(ctx)] });
 }

@@ -43,7 +43,7 @@ export type EventInput = z.infer<typeof eventInputSchema>;
 
 /** Read-only properties clients echo back from a GET; Graph ignores them on write. */
 const readOnlyProperties = new Set([
-  '@odata.type', '@odata.etag', '@odata.context', 'id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'iCalUId', 'uid',
+  '@odata.type', '@odata.etag', '@odata.context', 'id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'iCalUId',
   'type', 'seriesMasterId', 'isOrganizer', 'isCancelled', 'webLink', 'bodyPreview', 'originalStart', 'originalStartTimeZone',
   'originalEndTimeZone', 'responseStatus', 'onlineMeeting', 'onlineMeetingUrl', 'hasAttachments', 'isDraft', 'organizer', 'occurrenceId',
 ]);

@@ -259,8 +259,22 @@ export function sortInstances(instances: Instance[]): Instance[] {
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
+const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** HTML character references as the characters they stand for (`&#39;` → `'`); unknown names stay as written. */
+function decodeEntities(html: string): string {
+  return html.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
+    if (ref.startsWith('#')) {
+      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : Number(ref.slice(1));
+      return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return namedEntities[ref.toLowerCase()] ?? whole;
+  });
+}
+
+/** bodyPreview: the first 255 characters of the body as plain text, as Outlook shows it in a list. */
 function text(body: ItemBody): string {
-  const plain = body.contentType === 'html' ? body.content.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ') : body.content;
+  const plain = body.contentType === 'html' ? decodeEntities(body.content.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')) : body.content;
   return plain.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
@@ -322,7 +336,6 @@ function render(event: StoredEvent, instance: Instance | undefined, zone: TimeZo
     originalStartTimeZone: o?.start?.zone ?? event.start.zone,
     originalEndTimeZone: o?.end?.zone ?? event.end.zone,
     iCalUId: inSeries ? occurrenceICalUId(event.iCalUId, date) : event.iCalUId,
-    uid: event.iCalUId,
     reminderMinutesBeforeStart: o?.reminderMinutesBeforeStart ?? event.reminderMinutesBeforeStart,
     isReminderOn: o?.isReminderOn ?? event.isReminderOn,
     hasAttachments: false,

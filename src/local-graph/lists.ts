@@ -10,7 +10,7 @@ import type { RequestContext } from './context.js';
 import { param } from './context.js';
 import { GraphError, spInvalidRequest, spItemNotFound } from './errors.js';
 import { evaluateFilter, FilterSyntaxError, parseFilter } from './odata-filter.js';
-import { collection, emptyResponse, jsonResponse, pageWindow, paginate, parseBody, queryParam, type GraphResponse } from './protocol.js';
+import { collection, emptyResponse, jsonResponse, pageWindow, paginate, parseBody, project, queryParam, selectList, type GraphResponse } from './protocol.js';
 import { columnTypes, type ColumnType, type Store, type StoredColumn, type StoredList, type StoredSite } from './store.js';
 import { formatUtcTimestamp } from './time-zones.js';
 
@@ -188,7 +188,7 @@ function duplicateColumn(name: string): GraphError {
 export function listColumns(ctx: RequestContext): GraphResponse {
   const site = findSite(ctx);
   const list = findList(ctx, site);
-  return jsonResponse(200, { value: list.columns.map(columnJson) });
+  return jsonResponse(200, { value: list.columns.map((c) => project(columnJson(c), selectList(ctx.request))) });
 }
 
 export function createColumn(ctx: RequestContext): GraphResponse {
@@ -209,7 +209,7 @@ function findColumn(ctx: RequestContext, list: StoredList): StoredColumn {
 
 export function getColumn(ctx: RequestContext): GraphResponse {
   const site = findSite(ctx);
-  return jsonResponse(200, columnJson(findColumn(ctx, findList(ctx, site))));
+  return jsonResponse(200, project(columnJson(findColumn(ctx, findList(ctx, site))), selectList(ctx.request)));
 }
 
 const columnPatchSchema = columnSchema.partial().omit({ name: true });
@@ -241,7 +241,7 @@ export function updateColumn(ctx: RequestContext): GraphResponse {
 // Sites and lists
 
 export function getSite(ctx: RequestContext): GraphResponse {
-  return jsonResponse(200, siteJson(findSite(ctx)));
+  return jsonResponse(200, project(siteJson(findSite(ctx)), selectList(ctx.request)));
 }
 
 function expandsColumns(ctx: RequestContext): boolean {
@@ -263,12 +263,12 @@ export function listLists(ctx: RequestContext): GraphResponse {
     lists = lists.filter((l) => evaluateFilter(node, (path) => l[path.join('/')], { caseInsensitive: true }));
   }
   const page = paginate(ctx.request, lists, pageWindow(ctx.request, 200, 5000), 'skiptoken');
-  return jsonResponse(200, collection(page));
+  return jsonResponse(200, collection({ ...page, value: page.value.map((l) => project(l, selectList(ctx.request))) }));
 }
 
 export function getList(ctx: RequestContext): GraphResponse {
   const site = findSite(ctx);
-  return jsonResponse(200, listJson(site, findList(ctx, site), expandsColumns(ctx)));
+  return jsonResponse(200, project(listJson(site, findList(ctx, site), expandsColumns(ctx)), selectList(ctx.request), ['id', 'columns']));
 }
 
 const listSchema = z.strictObject({

@@ -16,13 +16,14 @@ import type { GraphRequest, GraphResponse } from './protocol.js';
 import { getSchedule } from './schedule.js';
 import { getInstallationChat, getInstalledApp, installApp, listCatalogApps, listInstalledApps, publishCatalogApp } from './teamwork.js';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, renewSubscription } from './subscriptions.js';
+import { checkQueryOptions, querySupport, type GraphWorkload, type QuerySupport } from './query-options.js';
 import type { StoredUser } from './store.js';
 
 type Handler<C> = (ctx: C) => GraphResponse | Promise<GraphResponse>;
 
 type Route =
-  | { method: string; path: string; scope: 'root'; handler: Handler<RequestContext> }
-  | { method: string; path: string; scope: 'mailbox' | 'directory'; handler: Handler<MailboxContext> };
+  | { method: string; path: string; scope: 'root'; query: QuerySupport; handler: Handler<RequestContext> }
+  | { method: string; path: string; scope: 'mailbox' | 'directory'; query: QuerySupport; handler: Handler<MailboxContext> };
 
 function withAction(action: string): Handler<MailboxContext> {
   return (ctx) => respondToEvent({ ...ctx, params: { ...ctx.params, action } });
@@ -30,60 +31,70 @@ function withAction(action: string): Handler<MailboxContext> {
 
 const sitePath = 'sites/:site/lists/:list';
 
+// Query options per endpoint, from each API page's "Optional query parameters" and the v1.0
+// CSDL capability annotations (user/events and user/calendarView: Searchable and Expandable
+// false; subscription: no filter, sort, select, top, skip, count or expand; calendarView
+// delta: none but its state tokens).
+const none = (workload: GraphWorkload) => querySupport(workload);
+const outlook = none('outlook');
+const sharepoint = none('sharepoint');
+const teams = none('teams');
+const subscriptions = none('subscriptions');
+
 /** Paths under a user (`/users/{id}/…` or `/me/…`) are relative to the user. */
 const routes: Route[] = [
-  { method: 'GET', path: '', scope: 'directory', handler: getUser },
-  { method: 'GET', path: 'manager', scope: 'directory', handler: getManager },
-  { method: 'GET', path: 'directReports', scope: 'directory', handler: listDirectReports },
-  { method: 'GET', path: 'mailboxSettings', scope: 'mailbox', handler: getMailboxSettings },
-  { method: 'PATCH', path: 'mailboxSettings', scope: 'mailbox', handler: updateMailboxSettings },
-  { method: 'GET', path: 'mailboxSettings/:property', scope: 'mailbox', handler: getMailboxSettings },
-  { method: 'GET', path: 'calendar', scope: 'mailbox', handler: getCalendar },
-  { method: 'GET', path: 'calendars', scope: 'mailbox', handler: listCalendars },
-  { method: 'POST', path: 'calendar/getSchedule', scope: 'mailbox', handler: getSchedule },
-  { method: 'GET', path: 'events', scope: 'mailbox', handler: listEvents },
-  { method: 'POST', path: 'events', scope: 'mailbox', handler: createEvent },
-  { method: 'GET', path: 'events/:eventId', scope: 'mailbox', handler: getEvent },
-  { method: 'PATCH', path: 'events/:eventId', scope: 'mailbox', handler: updateEvent },
-  { method: 'DELETE', path: 'events/:eventId', scope: 'mailbox', handler: deleteEvent },
-  { method: 'POST', path: 'events/:eventId/cancel', scope: 'mailbox', handler: cancelEvent },
-  { method: 'POST', path: 'events/:eventId/accept', scope: 'mailbox', handler: withAction('accept') },
-  { method: 'POST', path: 'events/:eventId/decline', scope: 'mailbox', handler: withAction('decline') },
-  { method: 'POST', path: 'events/:eventId/tentativelyAccept', scope: 'mailbox', handler: withAction('tentativelyAccept') },
-  { method: 'GET', path: 'events/:eventId/instances', scope: 'mailbox', handler: listInstances },
-  { method: 'GET', path: 'calendarView', scope: 'mailbox', handler: calendarView },
-  { method: 'GET', path: 'calendarView/delta', scope: 'mailbox', handler: calendarViewDelta },
-  { method: 'GET', path: 'teamwork/installedApps', scope: 'directory', handler: listInstalledApps },
-  { method: 'POST', path: 'teamwork/installedApps', scope: 'directory', handler: installApp },
-  { method: 'GET', path: 'teamwork/installedApps/:installation', scope: 'directory', handler: getInstalledApp },
-  { method: 'GET', path: 'teamwork/installedApps/:installation/chat', scope: 'directory', handler: getInstallationChat },
+  { method: 'GET', path: '', scope: 'directory', query: querySupport('directory', ['select'], ['expand']), handler: getUser },
+  { method: 'GET', path: 'manager', scope: 'directory', query: querySupport('directory', ['select'], ['expand']), handler: getManager },
+  { method: 'GET', path: 'directReports', scope: 'directory', query: querySupport('directory', ['select', 'top', 'skiptoken'], ['filter', 'count', 'orderby', 'search', 'expand']), handler: listDirectReports },
+  { method: 'GET', path: 'mailboxSettings', scope: 'mailbox', query: querySupport('outlook', [], ['select']), handler: getMailboxSettings },
+  { method: 'PATCH', path: 'mailboxSettings', scope: 'mailbox', query: outlook, handler: updateMailboxSettings },
+  { method: 'GET', path: 'mailboxSettings/:property', scope: 'mailbox', query: outlook, handler: getMailboxSettings },
+  { method: 'GET', path: 'calendar', scope: 'mailbox', query: querySupport('outlook', ['select']), handler: getCalendar },
+  { method: 'GET', path: 'calendars', scope: 'mailbox', query: querySupport('outlook', [], ['select', 'filter', 'orderby', 'top', 'skip', 'count']), handler: listCalendars },
+  { method: 'POST', path: 'calendar/getSchedule', scope: 'mailbox', query: outlook, handler: getSchedule },
+  { method: 'GET', path: 'events', scope: 'mailbox', query: querySupport('outlook', ['select', 'filter', 'top', 'skip'], ['orderby', 'count']), handler: listEvents },
+  { method: 'POST', path: 'events', scope: 'mailbox', query: outlook, handler: createEvent },
+  { method: 'GET', path: 'events/:eventId', scope: 'mailbox', query: querySupport('outlook', ['select']), handler: getEvent },
+  { method: 'PATCH', path: 'events/:eventId', scope: 'mailbox', query: outlook, handler: updateEvent },
+  { method: 'DELETE', path: 'events/:eventId', scope: 'mailbox', query: outlook, handler: deleteEvent },
+  { method: 'POST', path: 'events/:eventId/cancel', scope: 'mailbox', query: outlook, handler: cancelEvent },
+  { method: 'POST', path: 'events/:eventId/accept', scope: 'mailbox', query: outlook, handler: withAction('accept') },
+  { method: 'POST', path: 'events/:eventId/decline', scope: 'mailbox', query: outlook, handler: withAction('decline') },
+  { method: 'POST', path: 'events/:eventId/tentativelyAccept', scope: 'mailbox', query: outlook, handler: withAction('tentativelyAccept') },
+  { method: 'GET', path: 'events/:eventId/instances', scope: 'mailbox', query: querySupport('outlook', ['select', 'top', 'skip'], ['filter', 'orderby', 'count']), handler: listInstances },
+  { method: 'GET', path: 'calendarView', scope: 'mailbox', query: querySupport('outlook', ['select', 'filter', 'top', 'skip'], ['orderby', 'count']), handler: calendarView },
+  { method: 'GET', path: 'calendarView/delta', scope: 'mailbox', query: querySupport('outlook', ['skiptoken', 'deltatoken']), handler: calendarViewDelta },
+  { method: 'GET', path: 'teamwork/installedApps', scope: 'directory', query: querySupport('teams', ['filter', 'expand'], ['select']), handler: listInstalledApps },
+  { method: 'POST', path: 'teamwork/installedApps', scope: 'directory', query: teams, handler: installApp },
+  { method: 'GET', path: 'teamwork/installedApps/:installation', scope: 'directory', query: querySupport('teams', ['expand'], ['select']), handler: getInstalledApp },
+  { method: 'GET', path: 'teamwork/installedApps/:installation/chat', scope: 'directory', query: querySupport('teams', [], ['select']), handler: getInstallationChat },
 ];
 
 const rootRoutes: Route[] = [
-  { method: 'GET', path: 'users', scope: 'root', handler: listUsers },
-  { method: 'GET', path: 'appCatalogs/teamsApps', scope: 'root', handler: listCatalogApps },
-  { method: 'POST', path: 'appCatalogs/teamsApps', scope: 'root', handler: publishCatalogApp },
-  { method: 'POST', path: 'subscriptions', scope: 'root', handler: createSubscription },
-  { method: 'GET', path: 'subscriptions', scope: 'root', handler: listSubscriptions },
-  { method: 'GET', path: 'subscriptions/:subscription', scope: 'root', handler: getSubscription },
-  { method: 'PATCH', path: 'subscriptions/:subscription', scope: 'root', handler: renewSubscription },
-  { method: 'DELETE', path: 'subscriptions/:subscription', scope: 'root', handler: deleteSubscription },
-  { method: 'GET', path: 'sites/:site', scope: 'root', handler: getSite },
-  { method: 'GET', path: 'sites/:site/lists', scope: 'root', handler: listLists },
-  { method: 'POST', path: 'sites/:site/lists', scope: 'root', handler: createList },
-  { method: 'GET', path: sitePath, scope: 'root', handler: getList },
-  { method: 'DELETE', path: sitePath, scope: 'root', handler: deleteList },
-  { method: 'GET', path: `${sitePath}/columns`, scope: 'root', handler: listColumns },
-  { method: 'POST', path: `${sitePath}/columns`, scope: 'root', handler: createColumn },
-  { method: 'GET', path: `${sitePath}/columns/:column`, scope: 'root', handler: getColumn },
-  { method: 'PATCH', path: `${sitePath}/columns/:column`, scope: 'root', handler: updateColumn },
-  { method: 'GET', path: `${sitePath}/items`, scope: 'root', handler: listItems },
-  { method: 'POST', path: `${sitePath}/items`, scope: 'root', handler: createItem },
-  { method: 'GET', path: `${sitePath}/items/:item`, scope: 'root', handler: getItem },
-  { method: 'PATCH', path: `${sitePath}/items/:item`, scope: 'root', handler: updateItem },
-  { method: 'DELETE', path: `${sitePath}/items/:item`, scope: 'root', handler: deleteItem },
-  { method: 'GET', path: `${sitePath}/items/:item/fields`, scope: 'root', handler: getFields },
-  { method: 'PATCH', path: `${sitePath}/items/:item/fields`, scope: 'root', handler: updateFields },
+  { method: 'GET', path: 'users', scope: 'root', query: querySupport('directory', ['select', 'filter', 'top', 'skiptoken'], ['count', 'search', 'orderby', 'expand']), handler: listUsers },
+  { method: 'GET', path: 'appCatalogs/teamsApps', scope: 'root', query: querySupport('teams', ['filter'], ['select', 'expand']), handler: listCatalogApps },
+  { method: 'POST', path: 'appCatalogs/teamsApps', scope: 'root', query: teams, handler: publishCatalogApp },
+  { method: 'POST', path: 'subscriptions', scope: 'root', query: subscriptions, handler: createSubscription },
+  { method: 'GET', path: 'subscriptions', scope: 'root', query: subscriptions, handler: listSubscriptions },
+  { method: 'GET', path: 'subscriptions/:subscription', scope: 'root', query: subscriptions, handler: getSubscription },
+  { method: 'PATCH', path: 'subscriptions/:subscription', scope: 'root', query: subscriptions, handler: renewSubscription },
+  { method: 'DELETE', path: 'subscriptions/:subscription', scope: 'root', query: subscriptions, handler: deleteSubscription },
+  { method: 'GET', path: 'sites/:site', scope: 'root', query: querySupport('sharepoint', ['select'], ['expand']), handler: getSite },
+  { method: 'GET', path: 'sites/:site/lists', scope: 'root', query: querySupport('sharepoint', ['select', 'filter', 'expand', 'top', 'skiptoken'], ['orderby']), handler: listLists },
+  { method: 'POST', path: 'sites/:site/lists', scope: 'root', query: sharepoint, handler: createList },
+  { method: 'GET', path: sitePath, scope: 'root', query: querySupport('sharepoint', ['select', 'expand']), handler: getList },
+  { method: 'DELETE', path: sitePath, scope: 'root', query: sharepoint, handler: deleteList },
+  { method: 'GET', path: `${sitePath}/columns`, scope: 'root', query: querySupport('sharepoint', ['select'], ['filter']), handler: listColumns },
+  { method: 'POST', path: `${sitePath}/columns`, scope: 'root', query: sharepoint, handler: createColumn },
+  { method: 'GET', path: `${sitePath}/columns/:column`, scope: 'root', query: querySupport('sharepoint', ['select']), handler: getColumn },
+  { method: 'PATCH', path: `${sitePath}/columns/:column`, scope: 'root', query: sharepoint, handler: updateColumn },
+  { method: 'GET', path: `${sitePath}/items`, scope: 'root', query: querySupport('sharepoint', ['expand', 'filter', 'orderby', 'top', 'skiptoken'], ['select']), handler: listItems },
+  { method: 'POST', path: `${sitePath}/items`, scope: 'root', query: sharepoint, handler: createItem },
+  { method: 'GET', path: `${sitePath}/items/:item`, scope: 'root', query: querySupport('sharepoint', ['expand'], ['select']), handler: getItem },
+  { method: 'PATCH', path: `${sitePath}/items/:item`, scope: 'root', query: sharepoint, handler: updateItem },
+  { method: 'DELETE', path: `${sitePath}/items/:item`, scope: 'root', query: sharepoint, handler: deleteItem },
+  { method: 'GET', path: `${sitePath}/items/:item/fields`, scope: 'root', query: querySupport('sharepoint', ['select']), handler: getFields },
+  { method: 'PATCH', path: `${sitePath}/items/:item/fields`, scope: 'root', query: sharepoint, handler: updateFields },
 ];
 
 function split(path: string): string[] {
@@ -189,6 +200,7 @@ export function mailboxOf(state: ServiceState, request: GraphRequest): string | 
 
 export async function dispatch(state: ServiceState, request: GraphRequest): Promise<GraphResponse> {
   const { route, params, userKey, me } = resolve(request);
+  checkQueryOptions(request.query, route.query, `${route.method} ${route.scope === 'root' ? '/' : '/users/{id}/'}${route.path}`);
   const base = { ...state, request, params };
   if (route.scope === 'root') return route.handler(base);
   let user: StoredUser | undefined;

@@ -98,10 +98,6 @@ function scheduleFor(ctx: MailboxContext, address: string, from: number, to: num
         status,
         subject: rendered.subject,
         location: location?.displayName ?? '',
-        isMeeting: instance.event.attendees.length > 0,
-        isRecurring: instance.type !== 'singleInstance',
-        isException: instance.type === 'exception',
-        isReminderSet: instance.event.isReminderOn,
         start: toDateTimeTimeZone(instance.start, out),
         end: toDateTimeTimeZone(instance.end, out),
       };

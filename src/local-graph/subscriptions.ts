@@ -135,7 +135,6 @@ function render(s: StoredSubscription): Record<string, unknown> {
     creatorId: s.creatorId,
     includeResourceData: false,
     latestSupportedTlsVersion: 'v1_2',
-    notificationContentType: null,
     notificationQueryOptions: null,
     notificationUrlAppId: null,
   };

@@ -71,11 +71,11 @@ describe('runBatch', () => {
     expect(sleeps).toEqual([200]);
   });
 
-  it('keeps dependsOn chains in one batch, retries a 424 with its throttled dependency, and drops dependencies that already succeeded', async () => {
+  it('JSON batching: sends each dependsOn chain as one sequence in its own batch, independent requests in parallel batches, and retries a 424 with its throttled dependency', async () => {
     let round = 0;
     const { client, fake } = harness((r) => {
       round += 1;
-      const status: Record<string, number> = round === 1 ? { a: 429, b: 424, c: 201, d: 429 } : {};
+      const status: Record<string, number> = round <= 3 ? { a: 429, b: 424, c: 201, d: 429, e: 201 } : {};
       return { status: 200, body: { responses: innerOf(r).map((q) => ({ id: q.id, status: status[q.id] ?? 201, headers: { 'retry-after': '0.01' }, body: { id: q.id } })) } };
     });
     const event = (tx: string) => ({ subject: 'x', transactionId: tx });
@@ -84,20 +84,31 @@ describe('runBatch', () => {
       { id: 'b', method: 'POST', url: '/users/m/events', body: event('tx-b'), dependsOn: ['a'] },
       { id: 'c', method: 'POST', url: '/users/m/events', body: event('tx-c') },
       { id: 'd', method: 'POST', url: '/users/m/events', body: event('tx-d'), dependsOn: ['c'] },
+      { id: 'e', method: 'POST', url: '/users/m/events', body: event('tx-e') },
     ]);
     expect(results.map((r) => [r.id, r.status, r.attempts])).toEqual([
       ['a', 201, 2],
       ['b', 201, 2],
       ['c', 201, 1],
       ['d', 201, 2],
+      ['e', 201, 1],
     ]);
-    const [first, second] = batchesSent(fake.sent);
-    expect(first?.find((q) => q.id === 'b')?.dependsOn).toEqual(['a']);
-    expect(first?.[0]?.headers?.['Content-Type']).toBe('application/json');
-    expect(second?.map((q) => [q.id, q.dependsOn ?? []])).toEqual([
-      ['a', []],
-      ['b', ['a']],
-      ['d', []],
+    const batches = batchesSent(fake.sent);
+    // Graph: "Batch should be either fully sequential or fully parallel".
+    for (const batch of batches) {
+      const starts = batch.filter((q) => (q.dependsOn ?? []).length === 0);
+      expect(starts.length === batch.length || starts.length === 1).toBe(true);
+    }
+    expect(batches.slice(0, 3).map((b) => b.map((q) => [q.id, q.dependsOn ?? []]))).toEqual([
+      [['a', []], ['b', ['a']]],
+      [['c', []], ['d', ['c']]],
+      [['e', []]],
+    ]);
+    expect(batches[0]?.[0]?.headers?.['Content-Type']).toBe('application/json');
+    // The retry drops c (done): d runs alone, a and b again as a sequence.
+    expect(batches.slice(3).map((b) => b.map((q) => [q.id, q.dependsOn ?? []]))).toEqual([
+      [['a', []], ['b', ['a']]],
+      [['d', []]],
     ]);
   });
 

@@ -27,10 +27,9 @@ async function batch(requests: Record<string, unknown>[]): Promise<Map<string, I
 }
 
 describe('$batch', () => {
-  it('runs independent requests, answers 424 for dependants of a failed request, and returns 200 overall', async () => {
+  it('runs a fully parallel batch and answers 200 overall whatever the inner statuses', async () => {
     const results = await batch([
       get('1', `/users/nobody@contoso.test/events`),
-      get('2', `/users/${users.ann.id}/events`, ['1']),
       get('3', `users/${users.bob.mail}`),
       {
         id: '4',
@@ -39,15 +38,41 @@ describe('$batch', () => {
         headers: { 'Content-Type': 'application/json' },
         body: meeting({ subject: 'From a batch', transactionId: 'batch-4' }),
       },
-      get('5', `/users/${users.ann.id}/events?$select=subject`, ['4']),
     ]);
     expect(results.get('1')?.status).toBe(404);
-    expect(results.get('2')?.status).toBe(424);
-    expect((results.get('2')?.body as GraphErrorBody).error.code).toBe('FailedDependency');
     expect(results.get('3')).toMatchObject({ status: 200, body: { userPrincipalName: users.bob.userPrincipalName } });
     expect(results.get('4')?.status).toBe(201);
-    expect((results.get('5')?.body as { value: GraphEvent[] }).value.map((e) => e.subject)).toEqual(['From a batch']);
-    expect(g.server.graph.stats()).toMatchObject({ requests: 1, batchedRequests: 4 });
+    expect(g.server.graph.stats()).toMatchObject({ requests: 1, batchedRequests: 3 });
+  });
+
+  it('runs a fully sequential batch in dependsOn order and answers 424 for the dependants of a failed request', async () => {
+    const results = await batch([
+      {
+        id: '1',
+        method: 'POST',
+        url: `/users/${users.ann.id}/events`,
+        headers: { 'Content-Type': 'application/json' },
+        body: meeting({ subject: 'From a batch', transactionId: 'batch-1' }),
+      },
+      get('2', `/users/${users.ann.id}/events?$select=subject`, ['1']),
+      get('3', `/users/nobody@contoso.test/events`, ['2']),
+      get('4', `/users/${users.ann.id}/events`, ['3']),
+    ]);
+    expect(results.get('1')?.status).toBe(201);
+    expect((results.get('2')?.body as { value: GraphEvent[] }).value.map((e) => e.subject)).toEqual(['From a batch']);
+    expect(results.get('3')?.status).toBe(404);
+    expect(results.get('4')?.status).toBe(424);
+    expect((results.get('4')?.body as GraphErrorBody).error.code).toBe('FailedDependency');
+  });
+
+  it('JSON batching: refuses a batch mixing a dependsOn chain with independent requests ("fully sequential or fully parallel")', async () => {
+    const mixed = await g.call<GraphErrorBody>('POST', '/$batch', {
+      body: { requests: [get('1', `/users/${users.ann.id}/events`), get('2', `/users/${users.ann.id}/events`, ['1']), get('3', `/users/${users.bob.id}/events`)] },
+    });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.error.code).toBe('BadRequest');
+    expect(mixed.body.error.message).toContain('fully sequential or fully parallel');
+    expect(g.server.graph.stats().batchedRequests).toBe(0);
   });
 
   it('rejects more than 20 requests, duplicate ids, unknown dependencies and bodies without Content-Type', async () => {

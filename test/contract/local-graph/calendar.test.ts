@@ -264,3 +264,12 @@ describe('updates and answers', () => {
     expect(badJson.body.error.code).toBe('BadRequest');
   });
 });
+
+describe('Create event: bodyPreview', () => {
+  it('is the body as plain text: tags dropped and character references decoded, as Outlook previews it', async () => {
+    const html = '<p>Supervision under Children&#39;s Services policy: monthly &amp; reflective.</p><ol><li>Wellbeing&nbsp;check</li><li>&lt;Case&gt; &quot;review&quot; &#x2014; actions</li></ol>';
+    const reply = await g.call<GraphEvent & { bodyPreview: string }>('POST', `${ann}/events`, { body: meeting({ body: { contentType: 'html', content: html } }) });
+    expect(reply.status).toBe(201);
+    expect(reply.body.bodyPreview).toBe('Supervision under Children\'s Services policy: monthly & reflective. Wellbeing check <Case> "review" — actions');
+  });
+});
