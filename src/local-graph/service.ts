@@ -80,8 +80,12 @@ function send(res: Response, response: GraphResponse): void {
     res.end();
     return;
   }
+  // res.end, not res.send: Express would add an ETag of its own and answer a matching
+  // If-None-Match with 304, which Graph never does for these resources.
+  const payload = Buffer.from(JSON.stringify(response.body));
   res.setHeader('Content-Type', jsonContentType);
-  res.send(JSON.stringify(response.body));
+  res.setHeader('Content-Length', String(payload.length));
+  res.end(payload);
 }
 
 function sendError(res: Response, error: unknown, clock: () => Date): void {
