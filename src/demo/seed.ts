@@ -6,7 +6,10 @@
 import { toCivil } from '../calendar/civil.js';
 import { londonDayOf } from '../calendar/london.js';
 import { localTeamsApp } from '../../bot/install.js';
+import { fileURLToPath } from 'node:url';
+import { SupervisionError } from '../errors.js';
 import type { GraphClient } from '../graph/index.js';
+import { GraphTeamwork } from '../graph/teamwork.js';
 import type { LocalGraph } from '../local-graph/index.js';
 import type { AppServices } from '../server/services.js';
 import { demoOrganisation, demoSiteId } from './organisation.js';
@@ -24,10 +27,17 @@ export async function seedLocalOrganisation(graph: LocalGraph, services: AppServ
 
 /**
  * Publishes the app to the embedded org catalog, as an administrator uploads it to a tenant's,
- * so the bot can install itself for people who never chatted with it. The embedded service
- * takes the manifest itself (Graph takes the zipped package); 409 means it is there already.
+ * so the bot can install itself for people who never chatted with it: the package is the one
+ * `npm run package` builds (manifest/packaging.ts), for this local address, sent zipped as
+ * Graph takes it. Nothing is built when the catalog has the app already.
  */
-export async function publishLocalTeamsApp(client: GraphClient): Promise<void> {
-  const manifest = { id: localTeamsApp.id, version: '1.0.0', name: { short: localTeamsApp.name }, bots: [{ botId: localTeamsApp.id, scopes: ['personal', 'team'] }] };
-  await client.request({ method: 'POST', path: '/appCatalogs/teamsApps', body: manifest, accept: [409] });
+export async function publishLocalTeamsApp(client: GraphClient, appDomain: string): Promise<void> {
+  const teamwork = new GraphTeamwork(client);
+  if (await teamwork.catalogApp(localTeamsApp.id)) return;
+  // Loaded only here: packaging's validator and zip writer are not needed in tenant mode.
+  const { buildPackage } = await import('../../manifest/packaging.js');
+  const manifestDir = fileURLToPath(new URL('../../manifest/', import.meta.url));
+  const built = await buildPackage({ APP_ID: localTeamsApp.id, BOT_ID: localTeamsApp.id, APP_DOMAIN: appDomain }, manifestDir);
+  if (!built.zip) throw new SupervisionError('CONFIGURATION', `the local app package is invalid: ${built.problems.join('; ')}`);
+  await teamwork.publishApp(built.zip);
 }

@@ -54,6 +54,25 @@ export class GraphTeamwork {
     return apps[0];
   }
 
+  /**
+   * `POST /appCatalogs/teamsApps` with the zipped app package (Content-Type: application/zip),
+   * as an administrator publishes to the org catalog; a 409 means an app with this manifest id
+   * is there already. Graph allows it with delegated permissions only (AppCatalog.Submit).
+   */
+  async publishApp(appPackage: Buffer): Promise<CatalogApp | 'already-published'> {
+    const response = await this.client.request({
+      method: 'POST',
+      path: '/appCatalogs/teamsApps',
+      body: appPackage,
+      headers: { 'Content-Type': 'application/zip' },
+      accept: [409],
+      // A retry after a lost answer can only find the app published: 409, handled.
+      replaySafe: true,
+    });
+    if (response.status === 409) return 'already-published';
+    return parseResponse(catalogAppSchema, response.body, 'POST /appCatalogs/teamsApps');
+  }
+
   /** `POST /users/{id}/teamwork/installedApps`; a 409 means it is installed already. */
   async installForUser(userId: string, catalogAppId: string): Promise<'installed' | 'already-installed'> {
     const response = await this.client.request({

@@ -19,24 +19,30 @@ import { lifecycleRequestSchema, SubscriptionNotifier } from './subscriptions.js
 
 const jsonContentType = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
 
-function streamText(req: Request): Promise<string> {
-  if (req.readableEnded) return Promise.resolve('');
+function streamBytes(req: Request): Promise<Buffer> {
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer | string) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-/** The JSON body, whether or not an upstream body parser already read it. */
+/** Bodies Graph takes as bytes (an app package for the catalog), not as JSON. */
+function isBinary(req: Request): boolean {
+  return /^application\/(zip|octet-stream)\b/i.test(req.headers['content-type'] ?? '');
+}
+
+/** The JSON body (or the bytes of a binary one), whether or not an upstream body parser already read it. */
 async function readBody(req: Request): Promise<unknown> {
   const upstream: unknown = req.body;
+  if (isBinary(req)) return Buffer.isBuffer(upstream) ? upstream : await streamBytes(req);
   let raw: string;
   if (Buffer.isBuffer(upstream)) raw = upstream.toString('utf8');
   else if (typeof upstream === 'string') raw = upstream;
   else if (upstream !== undefined) return upstream;
-  else raw = await streamText(req);
+  else raw = (await streamBytes(req)).toString('utf8');
   if (raw.trim() === '') return undefined;
   try {
     return JSON.parse(raw) as unknown;

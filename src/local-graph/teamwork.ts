@@ -4,10 +4,9 @@
  * already), list a user's installations with `$expand=teamsAppDefinition` and a `teamsApp/…`
  * filter, and the 1:1 chat an installation belongs to.
  *
- * Publishing differs from Graph on purpose: Graph takes the zipped app package
- * (`Content-Type: application/zip`), and this service reads JSON only, so it takes the
- * package's manifest.json itself and keeps what Graph reads from it (id, short name,
- * version, bot id). Local seeding is the only caller.
+ * Publishing takes the zipped app package as Graph does (`Content-Type: application/zip`,
+ * manifest.json and the icons it names at the root) and keeps what the catalog shows of it
+ * (manifest id, short name, version, bot id). Each manifest id is published once (409).
  *
  * A chat id has Graph's shape for a user-and-bot chat (`19:{user}_{bot}@unq.gbl.spaces`), and
  * the bot posts to it as a conversation id, through the same connector as any other chat.
@@ -18,6 +17,7 @@ import type { MailboxContext, RequestContext } from './context.js';
 import { GraphError } from './errors.js';
 import { evaluateFilter, filterPaths, FilterSyntaxError, parseFilter, type FilterNode } from './odata-filter.js';
 import { collection, jsonResponse, parseBody, queryParam, type GraphResponse } from './protocol.js';
+import { readZip, ZipFormatError } from './zip.js';
 
 interface CatalogApp {
   id: string;
@@ -39,6 +39,7 @@ const manifestSchema = z.looseObject({
   id: z.string().min(1).max(64),
   name: z.looseObject({ short: z.string().min(1).max(30) }),
   version: z.string().min(1).max(64),
+  icons: z.looseObject({ color: z.string().min(1), outline: z.string().min(1) }),
   bots: z.array(z.looseObject({ botId: z.string().min(1) })).optional(),
 });
 
@@ -85,9 +86,36 @@ export function listCatalogApps(ctx: RequestContext): GraphResponse {
   return jsonResponse(200, collection({ value: apps }, { '@odata.context': `${ctx.request.baseUrl}/$metadata#appCatalogs/teamsApps` }));
 }
 
-/** Local dialect: the manifest's JSON in place of the zipped package (see the file comment). */
+/** The manifest of a Teams app package, with the checks Graph makes before it publishes one. */
+function packageManifest(ctx: RequestContext): z.infer<typeof manifestSchema> {
+  const body = ctx.request.body;
+  if (!/^application\/zip\b/i.test(ctx.request.headers['content-type'] ?? '') || !Buffer.isBuffer(body)) {
+    throw new GraphError(415, 'UnsupportedMediaType', 'Publish a Teams app as its zipped app package, with Content-Type: application/zip.');
+  }
+  let files: Map<string, Buffer>;
+  try {
+    files = readZip(body);
+  } catch (error) {
+    if (error instanceof ZipFormatError) throw new GraphError(400, 'BadRequest', `The app package could not be read: ${error.message}.`);
+    throw error;
+  }
+  const manifestFile = files.get('manifest.json');
+  if (!manifestFile) throw new GraphError(400, 'BadRequest', 'The app package has no manifest.json at its root.');
+  let json: unknown;
+  try {
+    json = JSON.parse(manifestFile.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    throw new GraphError(400, 'BadRequest', 'manifest.json in the app package is not valid JSON.');
+  }
+  const manifest = parseBody(manifestSchema, json, 'teamsApp', 'BadRequest');
+  for (const icon of [manifest.icons.color, manifest.icons.outline]) {
+    if (!files.has(icon)) throw new GraphError(400, 'BadRequest', `icons | The app package has no file '${icon}', which manifest.json names as an icon.`);
+  }
+  return manifest;
+}
+
 export function publishCatalogApp(ctx: RequestContext): GraphResponse {
-  const manifest = parseBody(manifestSchema, ctx.request.body, 'teamsApp');
+  const manifest = packageManifest(ctx);
   const app: CatalogApp = { id: randomUUID(), externalId: manifest.id, displayName: manifest.name.short, distributionMethod: 'organization', version: manifest.version, botId: manifest.bots?.[0]?.botId ?? manifest.id };
   if (!ctx.store.addTeamsApp(app)) throw conflict(`An app with the id ${manifest.id} already exists in the catalog.`);
   return jsonResponse(200, { '@odata.context': `${ctx.request.baseUrl}/$metadata#appCatalogs/teamsApps/$entity`, ...appJson(app) });

@@ -127,7 +127,7 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
   outer.use(endpoint.router);
   // The bot answers /api/messages before the API router (which owns the rest of /api).
   // Every local start, not only the first: data directories from before the catalog existed get it too.
-  if (localGraph) await publishLocalTeamsApp(appClient);
+  if (localGraph) await publishLocalTeamsApp(appClient, `localhost:${port}`);
   const bot = mountBot(outer, services, config, { logger, teamwork: new GraphTeamwork(appClient) });
   governance.connect(bot.sender);
   const prompts = new Set<Promise<unknown>>();

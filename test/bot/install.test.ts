@@ -46,7 +46,7 @@ afterEach(async () => {
 async function start(teamwork: TeamworkPort, options: { publish?: boolean } = {}): Promise<BotHarness> {
   const harness = await startBotHarness({ now: '2026-03-02T08:00:00Z', bot: { teamwork } });
   for (const user of harness.services.organisation.users) graph.graph.upsertUser(user);
-  if (options.publish !== false) await publishLocalTeamsApp(client);
+  if (options.publish !== false) await publishLocalTeamsApp(client, 'localhost:3978');
   await bookSupervisee(harness.services, '2026-03-03');
   // Only the supervisor ever opened a chat with the bot: that is how it knows the connector.
   expect((await harness.post(installed(harness.connector.url, supervisor))).status).toBe(200);

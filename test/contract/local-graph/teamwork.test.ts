@@ -4,7 +4,9 @@
  * service: catalog id ≠ manifest id, 201 then 409 on install, the installation found by the
  * manifest id, and its 1:1 chat.
  */
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildPackage, zip } from '../../../manifest/packaging.js';
 import { createGraphClient, localDevAuth } from '../../../src/graph/index.js';
 import { AppNotInCatalogError, GraphTeamwork } from '../../../src/graph/teamwork.js';
 import { startHarness, users, type Collection, type GraphErrorBody, type Harness } from './harness.js';
@@ -23,7 +25,18 @@ interface Installation {
 }
 
 const manifestId = '6a0e1c52-0000-4000-8000-00000000a991';
-const manifest = { id: manifestId, version: '1.0.0', name: { short: 'Supervision', full: 'Supervision for Teams' }, bots: [{ botId: manifestId, scopes: ['personal', 'team'] }] };
+const manifest = { id: manifestId, version: '1.0.0', name: { short: 'Supervision', full: 'Supervision for Teams' }, icons: { color: 'color.png', outline: 'outline.png' }, bots: [{ botId: manifestId, scopes: ['personal', 'team'] }] };
+
+/** A Teams app package as Graph takes it: manifest.json and its icons at the zip root. */
+function appPackage(files: Record<string, unknown> = { 'manifest.json': manifest, 'color.png': 'png', 'outline.png': 'png' }): Promise<Buffer> {
+  return zip(Object.entries(files).map(([name, data]) => ({ name, data: Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)) })));
+}
+
+async function post(body: Buffer | unknown, contentType = 'application/zip'): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${g.server.url}/appCatalogs/teamsApps`, { method: 'POST', headers: { 'Content-Type': contentType }, body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
 
 let g: Harness;
 beforeEach(async () => {
@@ -34,9 +47,9 @@ afterEach(async () => {
 });
 
 async function publish(): Promise<CatalogApp> {
-  const published = await g.call<CatalogApp>('POST', '/appCatalogs/teamsApps', { body: manifest });
+  const published = await post(await appPackage());
   expect(published.status).toBe(200);
-  return published.body;
+  return published.body as CatalogApp;
 }
 
 const install = (userId: string, catalogId: string) => g.call<GraphErrorBody | undefined>('POST', `/users/${userId}/teamwork/installedApps`, { body: { 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${catalogId}` } });
@@ -49,9 +62,32 @@ describe('app catalog', () => {
     const found = await g.call<Collection<CatalogApp>>('GET', `/appCatalogs/teamsApps?$filter=externalId eq '${manifestId}'`);
     expect(found.body.value).toEqual([{ id: app.id, externalId: manifestId, displayName: 'Supervision', distributionMethod: 'organization' }]);
     expect((await g.call<Collection<CatalogApp>>('GET', `/appCatalogs/teamsApps?$filter=externalId eq 'another-app'`)).body.value).toEqual([]);
-    const again = await g.call<GraphErrorBody>('POST', '/appCatalogs/teamsApps', { body: manifest });
+    const again = await post(await appPackage());
     expect(again.status).toBe(409);
     expect((await g.call<Collection<CatalogApp>>('GET', '/appCatalogs/teamsApps')).body.value).toHaveLength(1);
+  });
+});
+
+describe('Publish teamsApp', () => {
+  it('takes the zipped app package with Content-Type application/zip, and refuses a bare manifest or a package missing its icons', async () => {
+    const asJson = await post(manifest, 'application/json');
+    expect(asJson.status).toBe(415);
+    const noIcons = await post(await appPackage({ 'manifest.json': manifest }));
+    expect(noIcons.status).toBe(400);
+    expect((noIcons.body as GraphErrorBody).error.message).toContain('color.png');
+    const notZip = await post(Buffer.from('not a zip'));
+    expect(notZip.status).toBe(400);
+    expect((await g.call<Collection<CatalogApp>>('GET', '/appCatalogs/teamsApps')).body.value).toEqual([]);
+    expect((await post(await appPackage())).status).toBe(200);
+  });
+
+  it('publishes the package manifest/packaging.ts builds, through the gateway', async () => {
+    const built = await buildPackage({ APP_ID: manifestId, BOT_ID: manifestId, APP_DOMAIN: 'localhost:3978' }, fileURLToPath(new URL('../../../manifest/', import.meta.url)));
+    expect(built.problems).toEqual([]);
+    const teamwork = new GraphTeamwork(createGraphClient({ baseUrl: g.server.url, auth: localDevAuth(users.ann.id) }));
+    const app = await teamwork.publishApp(built.zip as Buffer);
+    expect(app).toMatchObject({ externalId: manifestId, displayName: 'Supervision', distributionMethod: 'organization' });
+    expect(await teamwork.publishApp(built.zip as Buffer)).toBe('already-published');
   });
 });
 
