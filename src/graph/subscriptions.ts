@@ -5,6 +5,7 @@
  * subscriptions), so the caller decides to recreate.
  */
 import { z } from 'zod';
+import { invalidInput } from '../errors.js';
 import { parseResponse, segment, type GraphClient } from './client.js';
 
 export interface NewSubscription {
@@ -24,10 +25,37 @@ export const subscriptionSchema = z.looseObject({
 });
 export type GraphSubscription = z.infer<typeof subscriptionSchema>;
 
+function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/**
+ * Graph delivers notifications only to HTTPS endpoints. The one exception is a Graph on this
+ * machine (the embedded service) posting to an app on this machine: that traffic never leaves
+ * the host, and requiring TLS there would need a certificate a fresh clone cannot have. Any
+ * other Graph, and so every tenant, gets HTTPS endpoints or nothing.
+ */
+export function notificationUrlProblem(value: string, graphBaseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopback(url) && isLoopback(new URL(graphBaseUrl))) return undefined;
+  return `must be an https URL: Microsoft Graph delivers change notifications only over HTTPS (got ${url.protocol}//${url.host})`;
+}
+
 export class GraphSubscriptions {
   constructor(private readonly client: GraphClient) {}
 
   async create(input: NewSubscription): Promise<GraphSubscription> {
+    for (const field of ['notificationUrl', 'lifecycleNotificationUrl'] as const) {
+      const problem = notificationUrlProblem(input[field], this.client.baseUrl);
+      if (problem) throw invalidInput(field, problem);
+    }
     const response = await this.client.request({
       method: 'POST',
       path: '/subscriptions',

@@ -107,6 +107,35 @@ describe('the embedded service /subscriptions', () => {
     expect((list.body as { value: unknown[] }).value).toHaveLength(1);
   });
 
+  it('Create subscription: refuses a plain-HTTP notificationUrl off this machine (Graph delivers only over HTTPS)', async () => {
+    const plain = await post(body({ notificationUrl: 'http://supervision.example.org/notifications' }));
+    expect(plain.status).toBe(400);
+    expect(JSON.stringify(plain.body)).toMatch(/https/);
+  });
+
+  it('Create subscription through the gateway: no plain-HTTP endpoint reaches a Graph that is not on this machine', async () => {
+    const sent: string[] = [];
+    const tenantClient = createGraphClient({
+      baseUrl: 'https://graph.microsoft.com/v1.0',
+      auth: localDevAuth('tenant'),
+      retry: { maxRetries: 0 },
+      fetchImpl: async (input) => {
+        sent.push(String(input));
+        return new Response(JSON.stringify({ id: 's', resource: 'r', expirationDateTime: new Date(now + minute).toISOString() }), { status: 201, headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const input = { mailbox: manager.id, notificationUrl: 'http://127.0.0.1:3978/notifications', lifecycleNotificationUrl: 'https://supervision.example.org/notifications/lifecycle', clientState: 'x', expirationDateTime: new Date(now + 60 * minute) };
+    await expect(new GraphSubscriptions(tenantClient).create(input)).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'notificationUrl' });
+    await expect(new GraphSubscriptions(tenantClient).create({ ...input, notificationUrl: 'https://supervision.example.org/notifications', lifecycleNotificationUrl: 'http://supervision.example.org/lifecycle' })).rejects.toMatchObject({ field: 'lifecycleNotificationUrl' });
+    expect(sent).toEqual([]);
+    await new GraphSubscriptions(tenantClient).create({ ...input, notificationUrl: 'https://supervision.example.org/notifications' });
+    expect(sent).toHaveLength(1);
+    // The embedded service on loopback posting to the app on loopback: the local mode path.
+    const local = await new GraphSubscriptions(client).create({ ...input, notificationUrl: `${receiver.url}/hook`, lifecycleNotificationUrl: `${receiver.url}/lifecycle` });
+    expect(local.resource).toBe(`/users/${manager.id}/events`);
+    await new GraphSubscriptions(client).delete(local.id);
+  });
+
   it('refuses an endpoint that does not echo the token, calendarView, and a lifetime past the limit', async () => {
     receiver.echo.on = false;
     const unvalidated = await post(body());
