@@ -3,12 +3,14 @@
  * mailbox resources) the resolved user whose mailbox the path names.
  */
 import type { Faults } from './faults.js';
+import type { ServiceLimits } from './limits.js';
 import type { GraphRequest } from './protocol.js';
 import type { Store, StoredUser } from './store.js';
 
 export interface ServiceState {
   store: Store;
   faults: Faults;
+  limits: ServiceLimits;
   clock: () => Date;
 }
 

@@ -30,7 +30,7 @@ function mulberry32(seed: number): () => number {
 }
 
 function emptyStats(): LocalGraphStats {
-  return { requests: 0, batchedRequests: 0, faults: { 429: 0, 503: 0 }, maxInFlightPerMailbox: 0, eventsCreated: 0, idempotentReplays: 0 };
+  return { requests: 0, batchedRequests: 0, faults: { 429: 0, 503: 0 }, limited: 0, maxInFlightPerMailbox: 0, eventsCreated: 0, idempotentReplays: 0 };
 }
 
 export type Fault = { status: 429 | 503; retryAfter: string };
@@ -88,6 +88,11 @@ export class Faults {
   countRequest(batched: boolean): void {
     if (batched) this.counters.batchedRequests += 1;
     else this.counters.requests += 1;
+  }
+
+  /** A request refused by a service limit (limits.ts), not by fault injection. */
+  countThrottled(): void {
+    this.counters.limited += 1;
   }
 
   countEventCreated(): void {

@@ -9,6 +9,7 @@
  *   startLocalGraphServer(options: LocalGraphOptions & { port?: number }): Promise<RunningLocalGraph>
  */
 import type { Router } from 'express';
+import type { LimitsConfig } from './limits.js';
 
 export interface FaultConfig {
   /** Share of requests (0..1) answered 429 with Retry-After. Applies to each inner $batch request too. */
@@ -30,6 +31,8 @@ export interface LocalGraphStats {
   batchedRequests: number;
   /** Faults injected, by status. */
   faults: { 429: number; 503: number };
+  /** Requests refused by a service limit (MailboxConcurrency, mailbox requests, SharePoint resource units). */
+  limited: number;
   /** Highest number of requests concurrently in flight against one mailbox (inner batch requests included). */
   maxInFlightPerMailbox: number;
   /** Events created, and POSTs answered from the transactionId idempotency record instead. */
@@ -47,10 +50,14 @@ export interface DirectoryUser {
   managerId?: string | null;
 }
 
+export type { LimitsConfig } from './limits.js';
+
 export interface LocalGraphOptions {
   /** Directory holding the SQLite database (created if missing). */
   dataDir: string;
   faults?: FaultConfig;
+  /** Graph's service limits, Graph's own values unless a test narrows or widens one. */
+  limits?: LimitsConfig;
   /** Clock used for lastModified / delta bookkeeping (tests can drive it). */
   clock?: () => Date;
 }
@@ -61,6 +68,8 @@ export interface LocalGraph {
   /** Express router for local administration (faults, stats), mounted at /graph/_admin. */
   adminRouter: Router;
   setFaults(faults: FaultConfig): void;
+  /** Replaces the service limits (unset ones take Graph's values). */
+  setLimits(limits: LimitsConfig): void;
   stats(): LocalGraphStats;
   resetStats(): void;
   /** Seeding: directory users and SharePoint sites are not creatable through Graph. */

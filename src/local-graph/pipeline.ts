@@ -7,6 +7,7 @@ import { runBatch } from './batch.js';
 import type { ServiceState } from './context.js';
 import { errorBody, methodNotAllowed } from './errors.js';
 import type { Fault } from './faults.js';
+import { appOf, sharePointUnits, type Workload } from './limits.js';
 import type { GraphRequest, GraphResponse } from './protocol.js';
 import { dispatch, errorResponse, mailboxOf, newRequestId } from './routes.js';
 
@@ -22,6 +23,12 @@ function stamp(response: GraphResponse, requestId: string, clientRequestId: stri
   return { ...response, headers: { ...response.headers, 'request-id': requestId, 'client-request-id': clientRequestId ?? requestId } };
 }
 
+function workloadOf(request: GraphRequest, mailbox: string | undefined): Workload {
+  if (mailbox !== undefined) return { kind: 'outlook', mailbox };
+  if (request.segments[0]?.toLowerCase() === 'sites') return { kind: 'sharepoint', units: sharePointUnits(request) };
+  return { kind: 'other' };
+}
+
 async function execute(state: ServiceState, request: GraphRequest, batched: boolean): Promise<GraphResponse> {
   const requestId = newRequestId();
   state.faults.countRequest(batched);
@@ -31,16 +38,26 @@ async function execute(state: ServiceState, request: GraphRequest, batched: bool
   } catch {
     mailbox = undefined;
   }
-  const response = await state.faults.inFlightFor(mailbox, async () => {
-    const fault = state.faults.draw();
-    if (fault) return faultResponse(fault, requestId, state.clock());
-    try {
-      return await dispatch(state, request);
-    } catch (error) {
-      return errorResponse(error, requestId, state.clock());
-    }
-  });
-  return stamp(response, requestId, request.headers['client-request-id']);
+  const admission = state.limits.admit(appOf(request.headers), workloadOf(request, mailbox), requestId);
+  if (admission.refused) {
+    state.faults.countThrottled();
+    return stamp(admission.refused, requestId, request.headers['client-request-id']);
+  }
+  let response: GraphResponse;
+  try {
+    response = await state.faults.inFlightFor(mailbox, async () => {
+      const fault = state.faults.draw();
+      if (fault) return faultResponse(fault, requestId, state.clock());
+      try {
+        return await dispatch(state, request);
+      } catch (error) {
+        return errorResponse(error, requestId, state.clock());
+      }
+    });
+  } finally {
+    admission.release();
+  }
+  return stamp({ ...response, headers: { ...admission.headers, ...response.headers } }, requestId, request.headers['client-request-id']);
 }
 
 function isBatch(request: GraphRequest): boolean {

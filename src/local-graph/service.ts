@@ -10,6 +10,7 @@ import { upsertUser } from './directory.js';
 import { badRequest, errorBody, GraphError } from './errors.js';
 import { faultConfigSchema, Faults, faultsFromEnv } from './faults.js';
 import type { LocalGraph, LocalGraphOptions, RunningLocalGraph } from './index.js';
+import { ServiceLimits } from './limits.js';
 import { ensureSite } from './lists.js';
 import { handle } from './pipeline.js';
 import { parseBody, type GraphRequest, type GraphResponse } from './protocol.js';
@@ -103,7 +104,8 @@ export function createLocalGraph(options: LocalGraphOptions): LocalGraph {
   const store = new Store(options.dataDir);
   const faults = new Faults(options.faults ?? {});
   const clock = options.clock ?? (() => new Date());
-  const state = { store, faults, clock };
+  const limits = new ServiceLimits(options.limits ?? {}, clock);
+  const state = { store, faults, limits, clock };
   const notifier = new SubscriptionNotifier(store, clock);
 
   const router = Router();
@@ -147,6 +149,7 @@ export function createLocalGraph(options: LocalGraphOptions): LocalGraph {
     router,
     adminRouter,
     setFaults: (config) => faults.set(config),
+    setLimits: (config) => limits.set(config),
     stats: () => faults.stats(),
     resetStats: () => faults.resetStats(),
     upsertUser: (user) => upsertUser(store, user),

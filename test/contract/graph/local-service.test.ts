@@ -177,6 +177,36 @@ describe('calendar against the local service', () => {
     expect(server.graph.stats().maxInFlightPerMailbox).toBe(4);
   });
 
+  it('Outlook service limits: parallel booking through the gateway meets no MailboxConcurrency refusal, and an over-eager client is throttled and still creates every meeting once', async () => {
+    server.graph.setLimits({ concurrencyRetryAfterSeconds: 0.05 });
+    server.graph.setFaults({ latencyMs: 15 });
+    const meetings = (prefix: string) =>
+      Array.from({ length: 60 }, (_, i) => {
+        const day = String(1 + (i % 28)).padStart(2, '0');
+        return {
+          mailbox: i % 2 === 0 ? organizer.userPrincipalName : supervisee.userPrincipalName,
+          transactionId: `${prefix}-${i}`,
+          event: { subject: `${prefix} ${i}`, start: { dateTime: `2025-11-${day}T09:00:00`, timeZone: london }, end: { dateTime: `2025-11-${day}T10:00:00`, timeZone: london } } satisfies NewEvent,
+        };
+      });
+    // Three bookings at once, each its own $batch run, as three supervisors booking together.
+    await Promise.all(['a', 'b', 'c'].map((p) => calendar.createEvents(meetings(`parallel-${p}`))));
+    expect(server.graph.stats()).toMatchObject({ limited: 0, eventsCreated: 180 });
+
+    // Two instances of the app, each limiting itself to 4, together send 8 to one mailbox: Graph
+    // refuses the excess, each waits out Retry-After and re-sends only the refused requests,
+    // and nothing is lost or doubled.
+    server.graph.resetStats();
+    const instance = () => new GraphCalendar(createGraphClient({ baseUrl: server.url, auth: localDevAuth(organizer.id), retry: { maxRetries: 10, maxDelayMs: 2_000, baseDelayMs: 20 } }));
+    const oneMailbox = (prefix: string) => meetings(prefix).map((m) => ({ ...m, mailbox: organizer.userPrincipalName }));
+    const both = await Promise.all([instance().createEvents(oneMailbox('eager-1')), instance().createEvents(oneMailbox('eager-2'))]);
+    const stats = server.graph.stats();
+    expect(stats.limited).toBeGreaterThan(0);
+    expect(stats.eventsCreated).toBe(120);
+    expect(new Set(both.flat().map((e) => e.id)).size).toBe(120);
+    server.graph.setLimits({});
+  });
+
   it('retries plain reads through 503s with Retry-After and still answers', async () => {
     const september = ['2025-09-01T00:00:00Z', '2025-10-01T00:00:00Z'] as const;
     const baseline = await calendar.calendarView(organizer.userPrincipalName, ...september);

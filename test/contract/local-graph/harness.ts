@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalGraphServer, type FaultConfig, type RunningLocalGraph } from '../../../src/local-graph/index.js';
+import { startLocalGraphServer, type FaultConfig, type LimitsConfig, type RunningLocalGraph } from '../../../src/local-graph/index.js';
 
 export interface DateTimeTimeZone {
   dateTime: string;
@@ -79,9 +79,10 @@ async function request<T>(url: string, method: string, options: { body?: unknown
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
 }
 
-export async function startHarness(options: { faults?: FaultConfig; seed?: boolean; dataDir?: string } = {}): Promise<Harness> {
+export async function startHarness(options: { faults?: FaultConfig; limits?: LimitsConfig; clock?: () => Date; seed?: boolean; dataDir?: string } = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'local-graph-'));
-  let server = await startLocalGraphServer({ dataDir, ...(options.faults ? { faults: options.faults } : {}) });
+  const serviceOptions = { ...(options.faults ? { faults: options.faults } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(options.clock ? { clock: options.clock } : {}) };
+  let server = await startLocalGraphServer({ dataDir, ...serviceOptions });
   if (options.seed !== false) {
     for (const user of Object.values(users)) server.graph.upsertUser(user);
     server.graph.ensureSite({ id: siteId, displayName: 'Supervision', webUrl: 'https://contoso.sharepoint.com/sites/Supervision' });
@@ -95,7 +96,7 @@ export async function startHarness(options: { faults?: FaultConfig; seed?: boole
     follow: (url, headers) => request(url, 'GET', headers ? { headers } : {}),
     restart: async () => {
       await server.close();
-      server = await startLocalGraphServer({ dataDir });
+      server = await startLocalGraphServer({ dataDir, ...serviceOptions });
     },
     stop: async () => {
       await server.close();
