@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { SupervisionError } from '../errors.js';
 import { backoffMs, isReplaySafe, isRetryableStatus, parseResponse, retryAfterMs, type GraphClient, type HttpMethod } from './client.js';
-import { toGraphError } from './errors.js';
+import { isListViewThresholdRefusal, toGraphError } from './errors.js';
 
 export const maxBatchSize = 20;
 
@@ -172,6 +172,7 @@ function toRetry(pending: readonly Prepared[], results: Map<string, BatchRespons
   const retry = new Set<string>();
   for (const p of pending) {
     const r = results.get(p.id) as BatchResponse;
+    if (isListViewThresholdRefusal(r.status, r.body)) continue;
     if (r.status === 429 || (isRetryableStatus(r.status) && isReplaySafe(p.request.method, p.url, p.request.body))) retry.add(p.id);
   }
   for (let grew = true; grew; ) {

@@ -17,7 +17,7 @@ import { Client, ResponseType, type Context, type Middleware, type MiddlewareOpt
 import { z } from 'zod';
 import { SupervisionError } from '../errors.js';
 import type { AccessTokenProvider } from './auth.js';
-import { GraphRequestError, isRecord, routeTemplate, toGraphError } from './errors.js';
+import { GraphRequestError, isListViewThresholdRefusal, isRecord, routeTemplate, toGraphError } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -319,6 +319,8 @@ class RetryLink extends Link {
       // (a list item create) can be sent again; a 503/504 may have run and is retried only when safe.
       if (!response || !isRetryableStatus(response.status) || (!safe && response.status !== 429) || attempt >= this.retry.maxRetries) return;
       const asked = retryAfterMs((name) => response.headers.get(name));
+      // A 429 that names no wait may be a query SharePoint will never run (list view threshold).
+      if (asked === undefined && response.status === 429 && isListViewThresholdRefusal(429, safeJson(await response.clone().text()))) return;
       if (asked !== undefined && asked > this.retry.maxDelayMs) return;
       const wait = asked ?? backoffMs(attempt, this.retry);
       if (mailbox && response.status === 429) this.limiter.pause(mailbox, wait);

@@ -83,6 +83,8 @@ export interface GraphErrorBody {
   code: string;
   message: string;
   requestId: string | undefined;
+  /** `innerError.code`, when the service behind Graph names the cause more precisely. */
+  innerCode: string | undefined;
 }
 
 /** Reads Graph's OData error envelope `{ error: { code, message, innerError: { request-id } } }`, tolerating anything else. */
@@ -94,7 +96,19 @@ export function readErrorBody(body: unknown): GraphErrorBody {
     code: error && typeof error.code === 'string' ? error.code : 'UnknownError',
     message: error && typeof error.message === 'string' ? error.message : '',
     requestId,
+    innerCode: inner && typeof inner.code === 'string' ? inner.code : undefined,
   };
+}
+
+/**
+ * SharePoint's list view threshold, as Graph relays it: a 429 `tooManyResources` without
+ * Retry-After. It is not throttling (the same query fails again however long one waits), so
+ * it is never retried.
+ */
+export function isListViewThresholdRefusal(status: number, body: unknown): boolean {
+  if (status !== 429) return false;
+  const parsed = readErrorBody(body);
+  return parsed.code === 'tooManyResources' || parsed.innerCode === 'tooManyResources';
 }
 
 export interface FailedCall {
@@ -114,6 +128,14 @@ export function toGraphError(call: FailedCall): GraphRequestError {
   const detail = parsed.message ? `: ${sanitizeGraphMessage(parsed.message)}` : '';
   const message = `Graph ${call.method} ${routeTemplate(call.url)} failed with ${call.status} ${parsed.code}${detail}`;
   if (call.status === 412) return new GraphConflictError(parsed.code, message, requestId);
+  if (isListViewThresholdRefusal(call.status, call.body)) {
+    return new GraphRequestError(
+      call.status,
+      'tooManyResources',
+      `Graph ${call.method} ${routeTemplate(call.url)} was refused by SharePoint's 5,000-item list view threshold: the query's first indexed filter matches more items than that, or it filters or orders on a column without an index`,
+      requestId,
+    );
+  }
   if (call.status === 429 || call.status === 503 || call.status === 504) {
     return new GraphThrottledError(call.status, parsed.code, message, requestId, call.retryAfterMs);
   }

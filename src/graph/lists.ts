@@ -22,6 +22,8 @@ export interface ListColumn {
   type: ListColumnType;
   /** Index every column a query filters on. */
   indexed: boolean;
+  /** `enforceUniqueValues`: SharePoint refuses (409) an item repeating a value; needs `indexed`. */
+  unique?: boolean;
   displayName?: string;
 }
 
@@ -60,7 +62,7 @@ export interface QueryOptions {
 const builtInColumns = new Set(['title', 'id', 'created', 'modified', 'author', 'editor', 'contenttype', 'attachments']);
 
 const listSchema = z.looseObject({ id: z.string().min(1), displayName: z.string().nullish(), name: z.string().nullish() });
-const columnSchema = z.looseObject({ id: z.string().min(1), name: z.string(), indexed: z.boolean().nullish() });
+const columnSchema = z.looseObject({ id: z.string().min(1), name: z.string(), indexed: z.boolean().nullish(), enforceUniqueValues: z.boolean().nullish() });
 const itemSchema = z.looseObject({
   id: z.string().min(1),
   eTag: z.string().nullish(),
@@ -93,7 +95,13 @@ function columnBody(column: ListColumn): Record<string, unknown> {
     dateTime: { dateTime: { format: 'dateTime' } },
     boolean: { boolean: {} },
   };
-  return { name: column.name, ...(column.displayName ? { displayName: column.displayName } : {}), indexed: column.indexed, ...facet[column.type] };
+  return {
+    name: column.name,
+    ...(column.displayName ? { displayName: column.displayName } : {}),
+    indexed: column.indexed || column.unique === true,
+    ...(column.unique ? { enforceUniqueValues: true } : {}),
+    ...facet[column.type],
+  };
 }
 
 function plainFields(fields: Record<string, unknown>): Record<string, unknown> {
@@ -140,14 +148,21 @@ export class GraphLists {
       if (!current) {
         await this.client.request({ method: 'POST', path: columnsPath, body: columnBody(column) });
         addedColumns.push(column.name);
-      } else if (column.indexed && !current.indexed) {
-        await this.client.request({ method: 'PATCH', path: `${columnsPath}/${segment(current.id)}`, body: { indexed: true } });
+      } else if ((column.indexed || column.unique) && (!current.indexed || (column.unique && !current.enforceUniqueValues))) {
+        // A list already past 5,000 items builds the index in the background (SharePoint
+        // shows "Indexing in progress"): queries on the column fail until it is done.
+        await this.client.request({ method: 'PATCH', path: `${columnsPath}/${segment(current.id)}`, body: { indexed: true, ...(column.unique ? { enforceUniqueValues: true } : {}) } });
         indexedColumns.push(column.name);
       }
     }
     return { id: existing.id, created: false, addedColumns, indexedColumns };
   }
 
+  /**
+   * Creates an item. A value that a column with enforceUniqueValues already holds is refused
+   * by SharePoint with 409, thrown here as a GraphRequestError with graphStatus 409: the
+   * caller decides whether that means "already exists".
+   */
   async createItem(siteId: string, listId: string, fields: Record<string, unknown>): Promise<ListItem> {
     const response = await this.client.request({ method: 'POST', path: `${this.listPath(siteId, listId)}/items`, body: { fields } });
     const item = toListItem(response.body, 'POST /sites/{id}/lists/{id}/items');

@@ -7,13 +7,16 @@ export class GraphError extends Error {
   readonly status: number;
   readonly code: string;
   readonly headers: Record<string, string>;
+  /** `innerError.code`, where the service behind Graph names the cause more precisely. */
+  readonly innerCode: string | undefined;
 
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}, innerCode?: string) {
     super(message);
     this.name = 'GraphError';
     this.status = status;
     this.code = code;
     this.headers = headers;
+    this.innerCode = innerCode;
   }
 }
 
@@ -21,12 +24,12 @@ export function isGraphError(error: unknown): error is GraphError {
   return error instanceof GraphError;
 }
 
-export function errorBody(code: string, message: string, requestId: string, date: Date): Record<string, unknown> {
+export function errorBody(code: string, message: string, requestId: string, date: Date, innerCode?: string): Record<string, unknown> {
   return {
     error: {
       code,
       message,
-      innerError: { date: date.toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': requestId, 'client-request-id': requestId },
+      innerError: { ...(innerCode ? { code: innerCode } : {}), date: date.toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': requestId, 'client-request-id': requestId },
     },
   };
 }

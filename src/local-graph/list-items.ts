@@ -9,15 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { RequestContext } from './context.js';
 import { param } from './context.js';
-import { spInvalidRequest, spItemNotFound, spPreconditionFailed, type GraphError } from './errors.js';
-import { findList, findSite } from './lists.js';
+import { GraphError, spInvalidRequest, spItemNotFound, spPreconditionFailed } from './errors.js';
+import { findList, findSite, listViewThreshold } from './lists.js';
 import { evaluateFilter, filterPaths, FilterSyntaxError, parseFilter, type FilterNode } from './odata-filter.js';
 import { collection, emptyResponse, hasPreference, isRecord, jsonResponse, pageWindow, paginate, parseBody, queryParam, type GraphResponse } from './protocol.js';
 import type { StoredColumn, StoredItem, StoredList, StoredSite } from './store.js';
 
 const honorNonIndexed = 'HonorNonIndexedQueriesWarningMayFailRandomly';
-/** SharePoint's list view threshold: queries on non-indexed columns fail past it. */
-const listViewThreshold = 5000;
 
 const isoSeconds = (instant: number) => new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -223,19 +221,53 @@ function parseOrderBy(raw: string | undefined): OrderBy[] {
   });
 }
 
-/** The indexing rules: non-indexed columns need the Prefer header, and fail past the list view threshold. */
-function checkIndexes(ctx: RequestContext, list: StoredList, columns: (StoredColumn | undefined)[]): void {
-  const nonIndexed = columns.filter((c): c is StoredColumn => c !== undefined && !c.indexed);
-  if (nonIndexed.length === 0) return;
-  const first = nonIndexed[0] as StoredColumn;
-  if (!hasPreference(ctx.request.headers, honorNonIndexed)) {
+/** A column whose index SharePoint can use now (one added to a large list is built first). */
+export function usableIndex(column: StoredColumn, now: number): boolean {
+  return column.indexed && (column.indexReadyAt === undefined || column.indexReadyAt <= now);
+}
+
+/** The conjuncts of a filter's top-level `and`s, left to right (an `or` at the top is one). */
+function conjuncts(node: FilterNode): FilterNode[] {
+  return node.kind === 'and' ? [...conjuncts(node.left), ...conjuncts(node.right)] : [node];
+}
+
+function thresholdExceeded(): GraphError {
+  // Graph relays SharePoint's SPQueryThrottledException as a 429 without Retry-After: waiting
+  // does not help, only an index that narrows the query below the threshold does.
+  return new GraphError(429, 'notSupported', 'The request is unprocessable because it uses too many resources', {}, 'tooManyResources');
+}
+
+/**
+ * SharePoint's list view threshold (5,000 items per query operation). A filter or order on a
+ * column without an index is refused unless the client accepts that such queries "may fail
+ * randomly" (the Prefer header), and fails on any list past the threshold. Past it, SharePoint
+ * answers a query from the index of its first indexed clause (the leftmost of the top-level
+ * `and`s): when that clause alone matches more than 5,000 items the query fails, whatever the
+ * later clauses or $top would narrow it to. Reading a large list page by page without a
+ * filter walks the id index, and works.
+ */
+function checkThreshold(ctx: RequestContext, list: StoredList, filter: FilterNode | undefined, orderBy: OrderBy[], resolved: Resolved): void {
+  const now = ctx.clock().getTime();
+  const filterColumns = filter ? filterPaths(filter).map(resolved.column) : [];
+  const used = [...filterColumns, ...orderBy.map((o) => resolved.column(o.path))];
+  const nonIndexed = used.filter((c): c is StoredColumn => c !== undefined && !usableIndex(c, now));
+  const first = nonIndexed[0];
+  if (first && !hasPreference(ctx.request.headers, honorNonIndexed)) {
     throw spInvalidRequest(
       `Field '${first.name}' cannot be referenced in filter or orderby as it is not indexed. Provide the 'Prefer: ${honorNonIndexed}' header to allow this, but be warned that such queries may fail on large lists.`,
     );
   }
-  if (ctx.store.countItems(list.id) > listViewThreshold) {
-    throw spInvalidRequest('The attempted operation is prohibited because it exceeds the list view threshold.');
-  }
+  const items = ctx.store.itemsOf(list.id);
+  if (items.length <= listViewThreshold) return;
+  if (first) throw thresholdExceeded();
+  if (!filter) return;
+  const indexed = conjuncts(filter).find((clause) => {
+    const paths = filterPaths(clause);
+    return paths.length > 0 && paths.every((p) => resolved.column(p) === undefined || usableIndex(resolved.column(p) as StoredColumn, now));
+  });
+  if (!indexed) throw thresholdExceeded();
+  const matching = items.filter((item) => evaluateFilter(indexed, (path) => resolved.read(item, path), { caseInsensitive: true })).length;
+  if (matching > listViewThreshold) throw thresholdExceeded();
 }
 
 function compareValues(a: unknown, b: unknown): number {
@@ -253,8 +285,7 @@ export function listItems(ctx: RequestContext): GraphResponse {
   const rawFilter = queryParam(ctx.request.query, 'filter');
   const filter = rawFilter !== undefined && rawFilter.trim() !== '' ? parseItemFilter(rawFilter) : undefined;
   const orderBy = parseOrderBy(queryParam(ctx.request.query, 'orderby'));
-  const used = [...(filter ? filterPaths(filter) : []), ...orderBy.map((o) => o.path)].map(column);
-  checkIndexes(ctx, list, used);
+  checkThreshold(ctx, list, filter, orderBy, { read, column });
   // Text comparisons in SharePoint queries ignore case.
   let items = ctx.store.itemsOf(list.id);
   if (filter) items = items.filter((item) => evaluateFilter(filter, (path) => read(item, path), { caseInsensitive: true }));
@@ -284,6 +315,23 @@ function findItem(ctx: RequestContext, list: StoredList): StoredItem {
 
 const createItemSchema = z.strictObject({ '@odata.type': z.string().optional(), fields: z.record(z.string(), z.unknown()) });
 
+/**
+ * Columns with enforceUniqueValues: a value another item holds is refused with 409, inside
+ * the write's transaction, so two racing creates cannot both succeed.
+ */
+function uniqueValues(ctx: RequestContext, list: StoredList, item: Pick<StoredItem, 'id' | 'fields'>): { column: string; value: string }[] {
+  const values: { column: string; value: string }[] = [];
+  for (const column of list.columns) {
+    if (!column.enforceUniqueValues) continue;
+    const value = item.fields[column.name];
+    if (value === undefined || value === null || value === '') continue;
+    const holder = ctx.store.uniqueValueHolder(list.id, column.name, String(value));
+    if (holder !== undefined && holder !== item.id) throw new GraphError(409, 'nameAlreadyExists', 'One or more fields with unique constraints already has the provided value.');
+    values.push({ column: column.name, value: String(value) });
+  }
+  return values;
+}
+
 export function createItem(ctx: RequestContext): GraphResponse {
   const site = findSite(ctx);
   const list = findList(ctx, site);
@@ -294,7 +342,9 @@ export function createItem(ctx: RequestContext): GraphResponse {
     // Re-read inside the transaction so two creates never take the same id.
     const fresh = ctx.store.getList(list.id) ?? list;
     const created: StoredItem = { id: fresh.nextItemId, listId: list.id, guid: randomUUID(), version: 1, createdDateTime: t, lastModifiedDateTime: t, fields };
+    const unique = uniqueValues(ctx, fresh, created);
     ctx.store.putItem(created);
+    ctx.store.setUniqueValues(list.id, created.id, unique);
     ctx.store.putList({ ...fresh, nextItemId: fresh.nextItemId + 1 });
     return created;
   });
@@ -319,7 +369,11 @@ export function getFields(ctx: RequestContext): GraphResponse {
 function update(ctx: RequestContext, list: StoredList, item: StoredItem, input: Record<string, unknown>): StoredItem {
   checkIfMatch(ctx, item);
   const updated: StoredItem = { ...item, fields: applyFields(list, item.fields, input), version: item.version + 1, lastModifiedDateTime: ctx.clock().getTime() };
-  ctx.store.putItem(updated);
+  ctx.store.transaction(() => {
+    const unique = uniqueValues(ctx, list, updated);
+    ctx.store.putItem(updated);
+    ctx.store.setUniqueValues(list.id, updated.id, unique);
+  });
   return updated;
 }
 

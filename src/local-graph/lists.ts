@@ -14,6 +14,9 @@ import { collection, emptyResponse, jsonResponse, pageWindow, paginate, parseBod
 import { columnTypes, type ColumnType, type Store, type StoredColumn, type StoredList, type StoredSite } from './store.js';
 import { formatUtcTimestamp } from './time-zones.js';
 
+/** SharePoint's list view threshold: the most items one query operation may touch. */
+export const listViewThreshold = 5000;
+
 const isoSeconds = (instant: number) => new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function ensureSite(store: Store, site: { id: string; displayName: string; webUrl?: string }, now: number): void {
@@ -191,11 +194,35 @@ export function listColumns(ctx: RequestContext): GraphResponse {
   return jsonResponse(200, { value: list.columns.map((c) => project(columnJson(c), selectList(ctx.request))) });
 }
 
+/**
+ * How long SharePoint takes to build an index on a list already past the list view threshold
+ * (the column shows "Indexing in progress"; queries cannot use it until it is done).
+ */
+export const largeListIndexBuildMs = 10 * 60_000;
+
+/** An index switched on now: usable at once on a small list, after the build on a large one. */
+function indexTiming(ctx: RequestContext, list: StoredList): Pick<StoredColumn, 'indexReadyAt'> {
+  return ctx.store.countItems(list.id) > listViewThreshold ? { indexReadyAt: ctx.clock().getTime() + largeListIndexBuildMs } : {};
+}
+
+/** SharePoint refuses to make a column unique while two items share a value in it. */
+function checkNoDuplicates(ctx: RequestContext, list: StoredList, column: StoredColumn): void {
+  const seen = new Set<string>();
+  for (const item of ctx.store.itemsOf(list.id)) {
+    const value = item.fields[column.name];
+    if (value === undefined || value === null) continue;
+    const key = String(value).toLowerCase();
+    if (seen.has(key)) throw spInvalidRequest(`Column '${column.name}' can't enforce unique values: the list already has duplicate values in it.`);
+    seen.add(key);
+  }
+}
+
 export function createColumn(ctx: RequestContext): GraphResponse {
   const site = findSite(ctx);
   const list = findList(ctx, site);
-  const column = columnFrom(parseBody(columnSchema, ctx.request.body, 'columnDefinition', 'invalidRequest'), 'columnDefinition');
-  if (list.columns.some((c) => c.name.toLowerCase() === column.name.toLowerCase())) throw duplicateColumn(column.name);
+  const input = columnFrom(parseBody(columnSchema, ctx.request.body, 'columnDefinition', 'invalidRequest'), 'columnDefinition');
+  if (list.columns.some((c) => c.name.toLowerCase() === input.name.toLowerCase())) throw duplicateColumn(input.name);
+  const column: StoredColumn = input.indexed ? { ...input, ...indexTiming(ctx, list) } : input;
   ctx.store.putList({ ...list, columns: [...list.columns, column], lastModifiedDateTime: ctx.clock().getTime() });
   return jsonResponse(201, columnJson(column));
 }
@@ -221,19 +248,34 @@ export function updateColumn(ctx: RequestContext): GraphResponse {
   const patch = parseBody(columnPatchSchema, ctx.request.body, 'columnDefinition', 'invalidRequest');
   const facet = columnTypes.find((t) => patch[t] !== undefined);
   if (facet && facet !== column.type) throw spInvalidRequest(`The type of column '${column.name}' can't be changed from ${column.type} to ${facet}.`);
+  const indexed = patch.indexed ?? column.indexed;
+  const enforceUniqueValues = patch.enforceUniqueValues ?? column.enforceUniqueValues;
+  if (enforceUniqueValues && !indexed) throw spInvalidRequest(`columnDefinition: column '${column.name}' must be indexed to enforce unique values.`);
+  if (enforceUniqueValues && !column.enforceUniqueValues) checkNoDuplicates(ctx, list, column);
   const updated: StoredColumn = {
     ...column,
+    ...(indexed && !column.indexed ? indexTiming(ctx, list) : {}),
     displayName: patch.displayName ?? column.displayName,
     description: patch.description ?? column.description,
-    indexed: patch.indexed ?? column.indexed,
+    indexed,
     required: patch.required ?? column.required,
     hidden: patch.hidden ?? column.hidden,
     readOnly: patch.readOnly ?? column.readOnly,
-    enforceUniqueValues: patch.enforceUniqueValues ?? column.enforceUniqueValues,
+    enforceUniqueValues,
     columnGroup: patch.columnGroup ?? column.columnGroup,
     facet: facet ? { ...column.facet, ...patch[facet] } : column.facet,
   };
-  ctx.store.putList({ ...list, columns: list.columns.map((c) => (c.id === column.id ? updated : c)), lastModifiedDateTime: ctx.clock().getTime() });
+  ctx.store.transaction(() => {
+    const columns = list.columns.map((c) => (c.id === column.id ? updated : c));
+    ctx.store.putList({ ...list, columns, lastModifiedDateTime: ctx.clock().getTime() });
+    if (updated.enforceUniqueValues !== column.enforceUniqueValues) {
+      // The unique-value index covers the unique columns of every item.
+      for (const item of ctx.store.itemsOf(list.id)) {
+        const values = columns.filter((c) => c.enforceUniqueValues && item.fields[c.name] !== undefined && item.fields[c.name] !== null).map((c) => ({ column: c.name, value: String(item.fields[c.name]) }));
+        ctx.store.setUniqueValues(list.id, item.id, values);
+      }
+    }
+  });
   return jsonResponse(200, columnJson(updated));
 }
 

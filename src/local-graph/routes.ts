@@ -215,7 +215,7 @@ export async function dispatch(state: ServiceState, request: GraphRequest): Prom
 }
 
 export function errorResponse(error: unknown, requestId: string, date: Date): GraphResponse {
-  if (isGraphError(error)) return { status: error.status, headers: { ...error.headers }, body: errorBody(error.code, error.message, requestId, date) };
+  if (isGraphError(error)) return { status: error.status, headers: { ...error.headers }, body: errorBody(error.code, error.message, requestId, date, error.innerCode) };
   const message = error instanceof Error ? error.message : String(error);
   return { status: 500, headers: {}, body: errorBody('InternalServerError', `The local Graph service failed: ${message}`, requestId, date) };
 }

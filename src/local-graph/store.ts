@@ -49,6 +49,8 @@ export interface StoredColumn {
   readOnly: boolean;
   enforceUniqueValues: boolean;
   columnGroup: string;
+  /** An index added to a list past the list view threshold is built in the background; until then queries cannot use it. */
+  indexReadyAt?: number;
 }
 
 export interface StoredList {
@@ -104,6 +106,8 @@ CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lists (id TEXT PRIMARY KEY, site_id TEXT NOT NULL, display_name TEXT NOT NULL, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS lists_site ON lists (site_id);
 CREATE TABLE IF NOT EXISTS list_items (list_id TEXT NOT NULL, id INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (list_id, id));
+CREATE TABLE IF NOT EXISTS list_unique_values (list_id TEXT NOT NULL, column_name TEXT NOT NULL, value TEXT NOT NULL, item_id INTEGER NOT NULL, PRIMARY KEY (list_id, column_name, value));
+CREATE INDEX IF NOT EXISTS list_unique_values_item ON list_unique_values (list_id, item_id);
 `;
 
 /** Rows keep JSON we wrote ourselves; parsing it back needs no re-validation. */
@@ -301,6 +305,7 @@ export class Store {
   deleteList(id: string): void {
     this.transaction(() => {
       this.db.prepare('DELETE FROM list_items WHERE list_id = ?').run(id);
+      this.db.prepare('DELETE FROM list_unique_values WHERE list_id = ?').run(id);
       this.db.prepare('DELETE FROM lists WHERE id = ?').run(id);
     });
   }
@@ -317,6 +322,20 @@ export class Store {
 
   deleteItem(listId: string, id: number): void {
     this.db.prepare('DELETE FROM list_items WHERE list_id = ? AND id = ?').run(listId, id);
+    this.db.prepare('DELETE FROM list_unique_values WHERE list_id = ? AND item_id = ?').run(listId, id);
+  }
+
+  /** The item holding `value` in a column that enforces unique values (compared without case, as SharePoint does). */
+  uniqueValueHolder(listId: string, column: string, value: string): number | undefined {
+    const row = this.db.prepare('SELECT item_id FROM list_unique_values WHERE list_id = ? AND column_name = ? AND value = ?').get(listId, column.toLowerCase(), value.toLowerCase()) as { item_id: number } | undefined;
+    return row?.item_id;
+  }
+
+  /** Replaces an item's entries in the unique-value index. */
+  setUniqueValues(listId: string, itemId: number, values: readonly { column: string; value: string }[]): void {
+    this.db.prepare('DELETE FROM list_unique_values WHERE list_id = ? AND item_id = ?').run(listId, itemId);
+    const insert = this.db.prepare('INSERT INTO list_unique_values (list_id, column_name, value, item_id) VALUES (?, ?, ?, ?)');
+    for (const { column, value } of values) insert.run(listId, column.toLowerCase(), value.toLowerCase(), itemId);
   }
 
   itemsOf(listId: string): StoredItem[] {

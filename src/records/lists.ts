@@ -29,6 +29,8 @@ export interface ColumnDefinition {
   name: string;
   type: ColumnType;
   indexed: boolean;
+  /** SharePoint refuses a second item with the same value (enforceUniqueValues). */
+  unique?: boolean;
 }
 
 export interface ListDefinition<S extends z.ZodType = z.ZodType> {
@@ -142,7 +144,8 @@ export type ModelOf<K extends ListKey> = z.infer<(typeof lists)[K]['schema']>;
 /** The columns provisioning must create for a list. */
 export function columnsOf(definition: ListDefinition): ColumnDefinition[] {
   return [
-    { name: 'RecordKey', type: 'text', indexed: true },
+    // Unique, so two racing creates of one record cannot both land (the second is told it exists).
+    { name: 'RecordKey', type: 'text', indexed: true, unique: true },
     ...definition.columns.map((c) => ({ name: columnName(c.property), type: c.type, indexed: true })),
     payloadColumn,
   ];

@@ -23,6 +23,7 @@ export interface FieldEquals {
 export interface ListPort {
   /** Creates the list, or adds the columns it lacks; returns the list id. Safe to repeat. */
   ensureList(definition: { displayName: string; columns: readonly ColumnDefinition[] }): Promise<{ id: string; created: boolean; addedColumns: string[] }>;
+  /** Throws `recordKeyTaken()` when an item with the same RecordKey exists (the column is unique). */
   createItem(listId: string, fields: Record<string, unknown>): Promise<ListItem>;
   /** Items whose columns equal the values (indexed columns only). */
   findItems(listId: string, where: readonly FieldEquals[]): Promise<ListItem[]>;
@@ -108,13 +109,24 @@ export class RecordsRepository {
     const definition = lists[key];
     const model = definition.schema.parse(record) as ModelOf<K> & { id: string };
     const existing = await this.itemOf(key, model.id);
-    if (existing) {
-      const stored = this.toVersioned(key, existing);
-      if (JSON.stringify(stored.record) === JSON.stringify(model)) return stored;
-      throw new SupervisionError('CONFLICT', `${definition.name} record "${model.id}" already exists with different content`, { field: 'id' });
+    if (existing) return this.sameOrConflict(key, existing, model);
+    try {
+      const item = await this.port.createItem(await this.listId(key), toFields(definition, model));
+      return this.toVersioned(key, item);
+    } catch (error) {
+      // Someone created it between the read and the write: the list's unique RecordKey refused
+      // the second copy, so this is "already exists", answered by reading what is there.
+      if (!isRecordKeyTaken(error)) throw error;
+      const raced = await this.itemOf(key, model.id);
+      if (!raced) throw error;
+      return this.sameOrConflict(key, raced, model);
     }
-    const item = await this.port.createItem(await this.listId(key), toFields(definition, model));
-    return this.toVersioned(key, item);
+  }
+
+  private sameOrConflict<K extends ListKey>(key: K, existing: ListItem, model: ModelOf<K> & { id: string }): Versioned<ModelOf<K>> {
+    const stored = this.toVersioned(key, existing);
+    if (JSON.stringify(stored.record) === JSON.stringify(model)) return stored;
+    throw new SupervisionError('CONFLICT', `${lists[key].name} record "${model.id}" already exists with different content`, { field: 'id' });
   }
 
   /** Replaces a record read at `version`; a newer version in the list is a CONFLICT. */
@@ -134,6 +146,15 @@ export class RecordsRepository {
     if (version !== undefined && existing.eTag !== version) throw conflict(lists[key].name, id);
     await this.port.deleteItem(await this.listId(key), existing.id, version);
   }
+}
+
+/** What a ListPort throws when the list already holds an item with this RecordKey. */
+export function recordKeyTaken(list: string): SupervisionError {
+  return new SupervisionError('CONFLICT', `${list} already holds an item with this RecordKey`, { field: 'RecordKey' });
+}
+
+export function isRecordKeyTaken(error: unknown): boolean {
+  return error instanceof SupervisionError && error.code === 'CONFLICT' && error.field === 'RecordKey';
 }
 
 export function conflict(list: string, id: string): SupervisionError {

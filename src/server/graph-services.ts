@@ -9,9 +9,9 @@ import { toCivil, toDay, type CivilDate } from '../calendar/civil.js';
 import { instantToLondon, londonToInstant, londonWindowsTimeZone } from '../calendar/london.js';
 import type { CalendarPort, NewMeeting, Occurrence } from '../booking/ports.js';
 import { segment } from '../graph/client.js';
-import { GraphCalendar, GraphConflictError, GraphLists, createGraphClient, equalsFilter, type GraphClient } from '../graph/index.js';
+import { GraphCalendar, GraphConflictError, GraphLists, createGraphClient, equalsFilter, isGraphRequestError, type GraphClient } from '../graph/index.js';
 import { onBehalfOfAuth, type ConfidentialTokenSource } from '../graph/auth.js';
-import { conflict, type FieldEquals, type ListItem, type ListPort } from '../records/repository.js';
+import { conflict, recordKeyTaken, type FieldEquals, type ListItem, type ListPort } from '../records/repository.js';
 import type { ColumnDefinition } from '../records/lists.js';
 import type { BusyInterval } from '../schedule/slots.js';
 import type { Pack } from '../policy/schema.js';
@@ -197,8 +197,13 @@ export class GraphListPort implements ListPort {
     return { id: result.id, created: result.created, addedColumns: result.addedColumns };
   }
 
-  createItem(listId: string, fields: Record<string, unknown>): Promise<ListItem> {
-    return this.lists.createItem(this.siteId, listId, fields);
+  async createItem(listId: string, fields: Record<string, unknown>): Promise<ListItem> {
+    try {
+      return await this.lists.createItem(this.siteId, listId, fields);
+    } catch (error) {
+      if (isGraphRequestError(error) && error.graphStatus === 409) throw recordKeyTaken(listId);
+      throw error;
+    }
   }
 
   findItems(listId: string, where: readonly FieldEquals[]): Promise<ListItem[]> {

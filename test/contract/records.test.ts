@@ -65,6 +65,31 @@ describe('records repository on SharePoint lists', () => {
     await expect(records.create('sessionRecords', { ...draft, sections: { wellbeing: 'Other' } })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('provisions RecordKey indexed with enforceUniqueValues, so racing creates of one record leave one item, each told what is stored', async () => {
+    const lists = (await (await fetch(`${server.url}/sites/${demoSiteId}/lists?$expand=columns`)).json()) as { value: { displayName: string; columns: { name: string; indexed: boolean; enforceUniqueValues: boolean }[] }[] };
+    for (const list of lists.value) {
+      expect(list.columns.find((c) => c.name === 'RecordKey'), list.displayName).toMatchObject({ indexed: true, enforceUniqueValues: true });
+    }
+    // Each racer has read "not there" before any of them writes: only the unique column stops a second copy.
+    const racers = Array.from({ length: 5 }, () => new RecordsRepository(new GraphListPort(createGraphClient({ baseUrl: server.url, auth: localDevAuth('records-test') }), demoSiteId)));
+    const record: SessionRecord = { ...draft, id: 'rec-2027-02-02-u2', superviseeId: 'u2', sessionDate: '2027-02-02' };
+    const results = await Promise.all(racers.map((r) => r.create('sessionRecords', record)));
+    expect(results.every((r) => JSON.stringify(r.record) === JSON.stringify(record))).toBe(true);
+    expect(new Set(results.map((r) => r.version)).size).toBe(1);
+    expect(await records.where('sessionRecords', 'superviseeId', 'u2')).toHaveLength(1);
+    await expect(racers[0]!.create('sessionRecords', { ...record, sections: { wellbeing: 'Something else.' } })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('makes RecordKey unique on a list provisioned before it was (a column PATCH, no new list)', async () => {
+    const site = `${server.url}/sites/${demoSiteId}`;
+    const old = (await (await fetch(`${site}/lists`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ displayName: 'Legacy', columns: [{ name: 'RecordKey', text: {}, indexed: true }] }) })).json()) as { id: string };
+    const port = new GraphListPort(createGraphClient({ baseUrl: server.url, auth: localDevAuth('records-test') }), demoSiteId);
+    const result = await port.ensureList({ displayName: 'Legacy', columns: [{ name: 'RecordKey', type: 'text', indexed: true, unique: true }] });
+    expect(result).toMatchObject({ id: old.id, created: false });
+    const column = (await (await fetch(`${site}/lists/${old.id}/columns/RecordKey`)).json()) as { enforceUniqueValues: boolean };
+    expect(column.enforceUniqueValues).toBe(true);
+  });
+
   it('refuses an update made from a stale version and keeps the newer text', async () => {
     const read = await records.require('sessionRecords', draft.id);
     const mine = await records.update('sessionRecords', { ...read.record, sections: { wellbeing: 'Supervisor edit' } }, read.version);

@@ -13,7 +13,7 @@ import { SupervisionError } from '../../src/errors.js';
 import { occurrenceDates, validateRecurrence } from '../../src/local-graph/recurrence.js';
 import type { Pack } from '../../src/policy/schema.js';
 import type { ColumnDefinition } from '../../src/records/lists.js';
-import { RecordsRepository, type FieldEquals, type ListItem, type ListPort } from '../../src/records/repository.js';
+import { RecordsRepository, recordKeyTaken, type FieldEquals, type ListItem, type ListPort } from '../../src/records/repository.js';
 import type { BusyInterval } from '../../src/schedule/slots.js';
 import type { AppServices, DirectoryPerson, PeopleDirectory } from '../../src/server/services.js';
 
@@ -50,6 +50,11 @@ export class MemoryListPort implements ListPort {
 
   async createItem(listId: string, fields: Record<string, unknown>): Promise<ListItem> {
     const list = this.list(listId);
+    // RecordKey is unique in every list, as provisioning makes it in SharePoint.
+    for (const column of list.columns.filter((c) => c.unique)) {
+      const value = fields[column.name];
+      if (value !== undefined && value !== null && [...list.items.values()].some((i) => String(i.fields[column.name]).toLowerCase() === String(value).toLowerCase())) throw recordKeyTaken(list.displayName);
+    }
     const id = String(this.nextItem++);
     const item: ListItem = { id, eTag: `"${randomUUID()},1"`, fields: { ...fields, id } };
     list.items.set(id, item);

@@ -100,6 +100,18 @@ describe('retry middleware', () => {
     expect(isReplaySafe('POST', '/$batch', batch([{ id: '1', method: 'POST', url: '/sites/s/lists/l/items', body: { fields: {} } }]))).toBe(false);
   });
 
+  it("List items: does not retry SharePoint's list view threshold refusal (429 tooManyResources, no Retry-After) and says what to fix", async () => {
+    const refusal = { status: 429, body: { error: { code: 'notSupported', message: 'The request is unprocessable because it uses too many resources', innerError: { code: 'tooManyResources' } } } };
+    const { client, fake, sleeps } = harness(() => refusal);
+    const error = await new GraphLists(client).queryItems('s', 'l', "fields/Status eq 'booked'").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphRequestError);
+    expect(error).not.toBeInstanceOf(GraphThrottledError);
+    expect((error as GraphRequestError).graphCode).toBe('tooManyResources');
+    expect((error as Error).message).toMatch(/list view threshold/);
+    expect(fake.sent).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
   it('does not retry 4xx other than 429', async () => {
     const { client, fake } = harness(() => graphError(400, 'ErrorInvalidRequest'));
     await expect(client.request({ method: 'GET', path: '/users/a/events' })).rejects.toBeInstanceOf(GraphRequestError);
