@@ -20,7 +20,7 @@ import { plan } from '../schedule/plan.js';
 import { compilePlan, type CompiledPlan, type CompiledSeries, type CompiledSingle } from '../schedule/series.js';
 import { candidateDays, earliestCommonSlot } from '../schedule/slots.js';
 import type { Plan, WorkingWeekday } from '../schedule/types.js';
-import type { CalendarPort, DirectoryPort, NewMeeting } from './ports.js';
+import { attendeeOf, type CalendarPort, type DirectoryPort, type MeetingAttendee, type NewMeeting } from './ports.js';
 
 export interface BookingRequest {
   org: string;
@@ -111,15 +111,19 @@ interface Prepared {
   request: BookingRequest;
   supervisorId: string;
   superviseeId: string;
+  /** Everyone a meeting of this booking may invite, by directory id. */
+  people: Map<string, MeetingAttendee>;
+  groupAttendeeIds: string[];
   scheduleId: string;
   plan: Plan;
   compiled: CompiledPlan;
   organizers: Map<string, string>;
 }
 
-async function resolveUser(directory: DirectoryPort, field: string, idOrUpn: string): Promise<string> {
+async function resolveUser(directory: DirectoryPort, field: string, idOrUpn: string, people: Map<string, MeetingAttendee>): Promise<string> {
   const user = await directory.user(idOrUpn);
   if (!user) throw new SupervisionError('NOT_FOUND', `${field}: no user "${idOrUpn}" in the directory`, { field });
+  people.set(user.id, attendeeOf(user, field));
   return user.id;
 }
 
@@ -128,8 +132,11 @@ export async function prepareBooking(deps: BookingDeps, request: BookingRequest)
   const pack = getPack(request.org);
   // A pack/role mismatch is refused before any Graph call.
   resolveRole(pack, request.role, request.variants ?? {});
-  const supervisorId = await resolveUser(deps.directory, 'supervisor', request.supervisor);
-  const superviseeId = await resolveUser(deps.directory, 'supervisee', request.supervisee);
+  const people = new Map<string, MeetingAttendee>();
+  const supervisorId = await resolveUser(deps.directory, 'supervisor', request.supervisor, people);
+  const superviseeId = await resolveUser(deps.directory, 'supervisee', request.supervisee, people);
+  const groupAttendeeIds: string[] = [];
+  for (const [i, member] of (request.groupAttendees ?? []).entries()) groupAttendeeIds.push(await resolveUser(deps.directory, `groupAttendees[${i}]`, member, people));
   if (supervisorId === superviseeId) throw new SupervisionError('INVALID_INPUT', 'supervisee: a person cannot supervise themselves', { field: 'supervisee' });
 
   const weekday = request.weekday ?? (pack.scheduling.defaultWeekday as WorkingWeekday);
@@ -154,11 +161,16 @@ export async function prepareBooking(deps: BookingDeps, request: BookingRequest)
   const slots = [...new Set([...compiled.series, ...compiled.singles].map((s) => s.supervisorSlot).filter((s): s is string => s !== undefined))];
   for (const [index, slot] of slots.entries()) {
     const named = request.alternateSupervisors?.[slot];
-    if (named) organizers.set(slot, await resolveUser(deps.directory, `alternateSupervisors.${slot}`, named));
+    if (named) organizers.set(slot, await resolveUser(deps.directory, `alternateSupervisors.${slot}`, named, people));
     else if (index === 0) organizers.set(slot, supervisorId);
     else throw new SupervisionError('INVALID_INPUT', `alternateSupervisors.${slot}: this role alternates supervisors; name who takes the "${slot}" sessions`, { field: `alternateSupervisors.${slot}`, choices: slots });
   }
-  return { pack, request, supervisorId, superviseeId, scheduleId: scheduleIdFor(pack.id, superviseeId, request.start), plan: planned, compiled, organizers };
+  return { pack, request, supervisorId, superviseeId, people, groupAttendeeIds, scheduleId: scheduleIdFor(pack.id, superviseeId, request.start), plan: planned, compiled, organizers };
+}
+
+/** The invitation entry for someone this booking resolved. */
+export function attendeeFor(prepared: Prepared, userId: string): MeetingAttendee | undefined {
+  return prepared.people.get(userId);
 }
 
 export interface MeetingToCreate {
@@ -176,10 +188,10 @@ export function meetingsOf(prepared: Prepared): MeetingToCreate[] {
   const { pack, request, superviseeId, scheduleId, plan: planned } = prepared;
   const ruleLabel = (ruleId: string) => planned.phases.find((p) => p.ruleId === ruleId)?.label ?? ruleId;
   const organizerOf = (item: CompiledSeries | CompiledSingle) => (item.supervisorSlot ? prepared.organizers.get(item.supervisorSlot) : undefined) ?? prepared.supervisorId;
-  const attendeesOf = (item: CompiledSeries | CompiledSingle, organizer: string) => {
-    const people = [superviseeId, ...(item.kind === 'group' ? (request.groupAttendees ?? []) : [])];
-    if (organizer !== prepared.supervisorId) people.push(prepared.supervisorId);
-    return [...new Set(people)].filter((p) => p !== organizer);
+  const attendeesOf = (item: CompiledSeries | CompiledSingle, organizer: string): MeetingAttendee[] => {
+    const ids = [superviseeId, ...(item.kind === 'group' ? prepared.groupAttendeeIds : [])];
+    if (organizer !== prepared.supervisorId) ids.push(prepared.supervisorId);
+    return [...new Set(ids)].filter((p) => p !== organizer).map((p) => prepared.people.get(p) as MeetingAttendee);
   };
   const base = (item: CompiledSeries | CompiledSingle, date: CivilDate): Omit<NewMeeting, 'attendees'> => ({
     subject: item.kind === 'group' ? 'Group supervision' : 'Supervision',
@@ -281,6 +293,7 @@ function scheduleRecord(prepared: Prepared, deps: BookingDeps, created: Map<stri
     status,
     bookedAt: deps.now().toISOString(),
     bookedBy: request.bookedBy,
+    teamsMeeting: request.teamsMeeting ?? false,
   };
 }
 

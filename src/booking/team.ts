@@ -7,7 +7,8 @@
 import { toCivil } from '../calendar/civil.js';
 import { londonDayOf } from '../calendar/london.js';
 import { SupervisionError, isSupervisionError } from '../errors.js';
-import { completeBooking, meetingsOf, prepareBooking, scheduleIdFor, transactionIdFor, type BookingDeps, type MeetingToCreate } from './booking.js';
+import { attendeeFor, completeBooking, meetingsOf, prepareBooking, scheduleIdFor, transactionIdFor, type BookingDeps, type MeetingToCreate } from './booking.js';
+import type { MeetingAttendee } from './ports.js';
 
 export interface TeamBookingRequest {
   org: string;
@@ -67,12 +68,16 @@ export async function bookTeam(deps: BookingDeps, request: TeamBookingRequest, p
   // first supervisee's group stream stands for the team, with everyone in it as attendees.
   const all = pending.map((person) => ({ person, meetings: meetingsOf(person.prepared) }));
   const isTeamGroup = (m: MeetingToCreate) => m.stream !== 'one-to-one' && m.kind === 'group';
-  const groupAttendees = [...new Set(all.filter(({ meetings }) => meetings.some(isTeamGroup)).map(({ person }) => person.prepared.superviseeId))];
+  const groupAttendees = new Map<string, MeetingAttendee>();
+  for (const { person } of all.filter(({ meetings }) => meetings.some(isTeamGroup))) {
+    const attendee = attendeeFor(person.prepared, person.prepared.superviseeId);
+    if (attendee) groupAttendees.set(person.prepared.superviseeId, attendee);
+  }
   const lead = all.find(({ meetings }) => meetings.some(isTeamGroup));
   const teamGroup: MeetingToCreate[] = (lead?.meetings.filter(isTeamGroup) ?? []).map((m) => ({
     ...m,
     transactionId: transactionIdFor(`team-group/${request.org}/${supervisor.id}/${m.key}/${m.meeting.start}`),
-    meeting: { ...m.meeting, attendees: groupAttendees.filter((id) => id !== m.organizer) },
+    meeting: { ...m.meeting, attendees: [...groupAttendees].filter(([id]) => id !== m.organizer).map(([, attendee]) => attendee) },
   }));
   const individual = all.map(({ person, meetings }) => ({ person, meetings: meetings.filter((m) => !isTeamGroup(m)), ownGroup: meetings.filter(isTeamGroup) }));
 

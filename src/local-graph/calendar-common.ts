@@ -60,7 +60,14 @@ export function checkIfMatch(request: GraphRequest, changeKey: string): void {
   }
 }
 
+/** What Exchange accepts as a recipient: an SMTP address (`local@domain`), nothing else. */
+export function isSmtpAddress(value: string): boolean {
+  return /^[^@\s<>()[\],;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(value.trim());
+}
+
+/** Attendees as stored; an address Exchange cannot send to fails the whole request, as it does in a tenant. */
 export function attendeesFrom(input: NonNullable<EventInput['attendees']>): StoredAttendee[] {
+  if (input.some((a) => !isSmtpAddress(a.emailAddress.address))) throw new GraphError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid.");
   return input.map((a) => ({
     emailAddress: { address: a.emailAddress.address, name: a.emailAddress.name ?? a.emailAddress.address },
     type: a.type ?? 'required',

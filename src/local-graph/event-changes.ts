@@ -238,8 +238,8 @@ const answers: Record<string, ResponseType> = { accept: 'accepted', tentativelya
 function recordOccurrenceAnswer(store: Store, attendeeCopy: StoredEvent, user: StoredUser, originalStart: number, response: ResponseType, time: string, t: number): void {
   const organiser = organiserCopy(store, attendeeCopy);
   if (!organiser) return;
-  // Attendees are addressed by mail, UPN or (as this directory resolves them) object id.
-  const addresses = new Set([user.mail.toLowerCase(), user.userPrincipalName.toLowerCase(), user.id.toLowerCase()]);
+  // Attendees are addressed by SMTP address: the mail, or the UPN standing in for an alias.
+  const addresses = new Set([user.mail.toLowerCase(), user.userPrincipalName.toLowerCase()]);
   const previous = organiser.exceptions[String(originalStart)];
   const attendees = (previous?.attendees ?? organiser.attendees).map((a) => (addresses.has(a.emailAddress.address.toLowerCase()) ? { ...a, response, time } : a));
   const override: OccurrenceOverride = { ...previous, attendees, changeKey: newChangeKey(), lastModified: t };

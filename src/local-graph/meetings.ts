@@ -78,11 +78,11 @@ function cancelledCopy(copy: StoredEvent, now: number): StoredEvent {
   };
 }
 
-/** Attendees resolved to mailboxes of this directory (external addresses get no copy). */
+/** Attendees resolved to mailboxes of this directory by address, as Exchange delivers (external addresses get no copy). */
 function attendeeMailboxes(store: Store, organiser: StoredEvent): Map<string, StoredUser> {
   const result = new Map<string, StoredUser>();
   for (const attendee of organiser.attendees) {
-    const user = store.findUser(attendee.emailAddress.address);
+    const user = store.findUserByAddress(attendee.emailAddress.address);
     if (user && user.id !== organiser.mailbox) result.set(user.id, user);
   }
   return result;

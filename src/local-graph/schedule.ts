@@ -57,7 +57,8 @@ export function getSchedule(ctx: MailboxContext): GraphResponse {
 }
 
 function scheduleFor(ctx: MailboxContext, address: string, from: number, to: number, slot: number, zone: ReturnType<typeof responseZone>['zone']): Record<string, unknown> {
-  const user = ctx.store.findUser(address);
+  // `schedules` are SMTP addresses: anything else (a directory id) names no recipient.
+  const user = ctx.store.findUserByAddress(address);
   if (!user) {
     return {
       scheduleId: address,

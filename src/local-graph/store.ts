@@ -167,6 +167,16 @@ export class Store {
     return parse<StoredUser>(row);
   }
 
+  /**
+   * The mailbox an e-mail address reaches, as Exchange resolves recipients: the primary SMTP
+   * address, or the userPrincipalName standing in for a proxy address (this directory keeps
+   * no proxyAddresses). Never an object id: that is not an address.
+   */
+  findUserByAddress(address: string): StoredUser | undefined {
+    const row = this.db.prepare('SELECT json FROM users WHERE mail = ? COLLATE NOCASE OR upn = ? COLLATE NOCASE ORDER BY (mail = ? COLLATE NOCASE) DESC LIMIT 1').get(address, address, address) as JsonRow | undefined;
+    return parse<StoredUser>(row);
+  }
+
   listUsers(): StoredUser[] {
     return parseAll<StoredUser>(this.db.prepare('SELECT json FROM users ORDER BY rowid').all() as JsonRow[]);
   }

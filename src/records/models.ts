@@ -62,6 +62,8 @@ export const scheduleSchema = z.strictObject({
   status: z.enum(['booking', 'booked', 'cancelled']),
   bookedAt: instant,
   bookedBy: userIdSchema,
+  /** The series were booked as Teams meetings; a rearranged session is too. (Absent on older records: no.) */
+  teamsMeeting: z.boolean().optional(),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 

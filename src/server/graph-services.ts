@@ -29,7 +29,7 @@ function toGraphEvent(meeting: NewMeeting): Omit<Event, 'start' | 'end' | 'trans
     body: { contentType: 'html', content: meeting.bodyHtml },
     start: zoned(meeting.start),
     end: zoned(meeting.end),
-    attendees: meeting.attendees.map((address) => ({ type: 'required', emailAddress: { address } })),
+    attendees: meeting.attendees.map((a) => ({ type: 'required', emailAddress: { address: a.address, name: a.name } })),
     ...(meeting.recurrence ? { recurrence: meeting.recurrence } : {}),
     ...(meeting.location ? { location: { displayName: meeting.location } } : {}),
     ...(meeting.teamsMeeting ? { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' as const } : {}),
@@ -47,11 +47,25 @@ function instantOf(value: DateTimeTimeZone | null | undefined): number | undefin
   return Date.parse(value.dateTime);
 }
 
+/** How the calendar adapter finds a person's SMTP address (getSchedule takes addresses, not ids). */
+export interface AddressBook {
+  user(idOrUpn: string): Promise<{ mail: string } | undefined>;
+}
+
 export class GraphCalendarPort implements CalendarPort {
   private readonly calendar: GraphCalendar;
 
-  constructor(client: GraphClient) {
+  constructor(
+    client: GraphClient,
+    private readonly addresses?: AddressBook,
+  ) {
     this.calendar = new GraphCalendar(client);
+  }
+
+  /** getSchedule's `schedules` are SMTP addresses: a directory id would come back as an unknown recipient. */
+  private async addressOf(mailbox: string): Promise<string> {
+    if (mailbox.includes('@') || !this.addresses) return mailbox;
+    return (await this.addresses.user(mailbox))?.mail || mailbox;
   }
 
   async createMeeting(organizer: string, meeting: NewMeeting, transactionId: string): Promise<{ id: string }> {
@@ -83,7 +97,7 @@ export class GraphCalendarPort implements CalendarPort {
   async busy(mailboxes: readonly string[], from: CivilDate, to: CivilDate): Promise<BusyInterval[]> {
     const start = new Date(londonToInstant(from, '00:00'));
     const end = new Date(londonToInstant(to, '00:00'));
-    const schedules = await this.calendar.getSchedule(mailboxes, start, end, 30);
+    const schedules = await this.calendar.getSchedule(await Promise.all(mailboxes.map((m) => this.addressOf(m))), start, end, 30);
     const busy: BusyInterval[] = [];
     for (const schedule of schedules) {
       for (const item of schedule.scheduleItems ?? []) {
@@ -245,7 +259,7 @@ export function createGraphServices(options: GraphServicesOptions): AppServices 
   return {
     pack: options.pack,
     records,
-    calendar: new CachedCalendar(new GraphCalendarPort(options.client), activity),
+    calendar: new CachedCalendar(new GraphCalendarPort(options.client, directory), activity),
     directory,
     async serviceManagerIds() {
       // Service managers are the staff whose role is the pack's service-manager role, or who
@@ -311,7 +325,7 @@ export function withOnBehalfOf(base: AppServices, options: OnBehalfOfServicesOpt
       ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
     });
     // Calendar (free/busy, booking, rescheduling) and directory: as the user. Records: app-only.
-    const own = new GraphCalendarPort(client);
+    const own = new GraphCalendarPort(client, base.directory);
     const calendar = base.calendar instanceof CachedCalendar ? writingThrough(own, base.calendar) : own;
     const services: AppServices = { ...base, calendar, directory: new GraphDirectory(client) };
     memo.set(ssoToken, services);

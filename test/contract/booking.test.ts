@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { book } from '../../src/booking/booking.js';
+import { bookReplacement } from '../../src/server/api/supervision.js';
 import type { CalendarPort } from '../../src/booking/ports.js';
 import { bookTeam } from '../../src/booking/team.js';
 import { instantToLondon } from '../../src/calendar/london.js';
@@ -82,6 +83,19 @@ describe('booking a phased ASYE plan (Dudley: weekly 6 weeks, fortnightly to 6 m
     const planned = plan(pack, 'asye', asOf, { weekday: 'tue', time: '10:00' }).sessions.map((s) => s.date).sort();
     expect(await calendarDates(server, teamManager.id, asOf, '2028-01-04')).toEqual(planned);
     expect(await calendarDates(server, asyeUser.id, asOf, '2028-01-04')).toEqual(planned);
+  });
+
+  it('Create event: invites the supervisee by e-mail address with their name, and Exchange files their copy by that address', async () => {
+    const stored = await servicesFor(server).records.get('schedules', `schedule-dudley-${asyeUser.id}-${asOf}`);
+    const calendar = new GraphCalendar(createGraphClient({ baseUrl: server.url, auth: localDevAuth('booking-test') }));
+    for (const series of stored!.record.series) {
+      const event = await calendar.getEvent(teamManager.id, series.eventId);
+      expect(event?.attendees?.map((a) => a.emailAddress)).toEqual([{ address: asyeUser.mail, name: asyeUser.displayName }]);
+      expect(event?.organizer?.emailAddress).toEqual({ address: teamManager.mail, name: teamManager.displayName });
+    }
+    const copies = await calendar.calendarView(asyeUser.mail, new Date(`${asOf}T00:00:00Z`), new Date('2027-03-01T00:00:00Z'));
+    expect(copies.filter((e) => e.subject === 'Supervision').length).toBeGreaterThan(4);
+    expect(copies.every((e) => e.isOrganizer === false)).toBe(true);
   });
 
   it('changes nothing when run again', async () => {
@@ -165,5 +179,34 @@ describe('booking a team through $batch, under throttling and after a crash', ()
 
     const again = await bookTeam({ ...services, now }, { org: 'dudley', supervisor: otherManager.userPrincipalName, bookedBy: otherManager.id, appUrl: 'http://localhost:3978' });
     expect(again.people.every((p) => p.status === 'already-booked')).toBe(true);
+
+    // Every meeting of the team, group series included, invites people by address and name.
+    const events = await new GraphCalendar(createGraphClient({ baseUrl: server.url, auth: localDevAuth('booking-test') })).calendarView(otherManager.id, new Date('2027-01-04T00:00:00Z'), new Date('2027-02-01T00:00:00Z'));
+    const addresses = new Map(organisation.users.map((u) => [u.mail, u.displayName]));
+    const attendees = events.flatMap((e) => e.attendees ?? []);
+    expect(attendees.length).toBeGreaterThan(0);
+    for (const a of attendees) expect(addresses.get(a.emailAddress?.address ?? ''), JSON.stringify(a.emailAddress)).toBe(a.emailAddress?.name);
+  });
+});
+
+describe('rearranging: the replacement session', () => {
+  it('books a replacement session inviting the supervisee by address, held in Teams when the series is', async () => {
+    const services = servicesFor(server);
+    const calendar = new GraphCalendar(createGraphClient({ baseUrl: server.url, auth: localDevAuth('booking-test') }));
+    const rebook = (scheduleId: string, userId: string, key: string) =>
+      bookReplacement(services, { staff: { userId, role: 'asye' }, scheduleId, organizerId: teamManager.id, originalDate: '2027-01-12', date: '2027-01-14', time: '14:00', minutes: 60, idempotencyKey: key });
+    const inPerson = await rebook(`schedule-dudley-${asyeUser.id}-${asOf}`, asyeUser.id, `rebook-contract-${asyeUser.id}`);
+    const event = await calendar.getEvent(teamManager.id, inPerson.eventId);
+    expect(event?.attendees?.map((a) => a.emailAddress)).toEqual([{ address: asyeUser.mail, name: asyeUser.displayName }]);
+    expect(event?.isOnlineMeeting).toBe(false);
+
+    const colleague = organisation.users.find((u) => u.managerId === teamManager.id && u.id !== asyeUser.id)!;
+    const online = await book(services, { org: 'dudley', role: 'asye', supervisor: teamManager.userPrincipalName, start: asOf, weekday: 'tue' as const, bookedBy: teamManager.id, appUrl: 'http://localhost:3978', supervisee: colleague.userPrincipalName, time: '15:00', teamsMeeting: true });
+    const series = await calendar.getEvent(teamManager.id, online.series[0]!.id);
+    expect(series?.isOnlineMeeting).toBe(true);
+    const rebooked = await rebook(online.scheduleId, colleague.id, `rebook-contract-${colleague.id}`);
+    const replacement = await calendar.getEvent(teamManager.id, rebooked.eventId);
+    expect(replacement).toMatchObject({ isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' });
+    expect(replacement?.onlineMeeting?.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
   });
 });

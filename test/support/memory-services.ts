@@ -110,6 +110,9 @@ function shift(localDateTime: string, date: CivilDate): string {
 
 export class MemoryCalendar implements CalendarPort {
   readonly events = new Map<string, StoredEvent>();
+
+  /** `busy` is asked by directory id; attendees are invited by address, as Exchange has them. */
+  constructor(private readonly addressesOf: (mailbox: string) => readonly string[] = (mailbox) => [mailbox]) {}
   /** Extra busy periods per mailbox (meetings the app did not create). */
   readonly blocked: { mailbox: string; start: number; end: number }[] = [];
   private nextId = 1;
@@ -178,7 +181,8 @@ export class MemoryCalendar implements CalendarPort {
     const upper = londonToInstant(to, '00:00');
     const intervals: BusyInterval[] = [];
     for (const event of this.events.values()) {
-      if (!mailboxes.includes(event.organizer) && !event.meeting.attendees.some((a) => mailboxes.includes(a))) continue;
+      const addresses = new Set(mailboxes.flatMap((m) => this.addressesOf(m)).map((a) => a.toLowerCase()));
+      if (!mailboxes.includes(event.organizer) && !event.meeting.attendees.some((a) => addresses.has(a.address.toLowerCase()))) continue;
       for (const o of this.expand(event, to)) {
         const start = londonToInstant(o.start.slice(0, 10), o.start.slice(11, 16));
         const end = start + minutesBetween(o.start, o.end) * 60_000;
@@ -270,7 +274,7 @@ export async function createMemoryServices(options: MemoryServicesOptions): Prom
   await records.provision();
   for (const staff of organisation.staff) await records.create('staff', staff);
   for (const entry of organisation.caseload) await records.create('caseload', entry);
-  const calendarFake = new MemoryCalendar();
+  const calendarFake = new MemoryCalendar((mailbox) => organisation.users.filter((u) => u.id === mailbox || u.userPrincipalName === mailbox).flatMap((u) => [u.mail, u.userPrincipalName]));
   const directoryFake = new MemoryDirectory(organisation.users);
   const serviceManagers = options.serviceManagerIds ?? organisation.users.filter((u) => u.jobTitle === 'Service Manager').map((u) => u.id);
   return {

@@ -15,7 +15,8 @@ import { describeFrequency, type ConcreteFrequency } from '../../policy/frequenc
 import { findRole, resolveRole, type ResolveOptions, type ResolvedStream } from '../../policy/resolve.js';
 import type { Pack, Source } from '../../policy/schema.js';
 import { meetingBody, transactionIdFor } from '../../booking/booking.js';
-import type { Occurrence } from '../../booking/ports.js';
+import { attendeeOf, type Occurrence } from '../../booking/ports.js';
+import { SupervisionError } from '../../errors.js';
 import type { Action, Agreement, Cancellation, CaseDiscussion, CaseloadEntry, Schedule, SessionRecord, Staff } from '../../records/models.js';
 import type { Versioned } from '../../records/repository.js';
 import { nextDue, phaseWindows } from '../../schedule/deadline.js';
@@ -130,6 +131,10 @@ export interface Rebooking {
  */
 export async function bookReplacement(services: AppServices, rebooking: Rebooking): Promise<{ eventId: string }> {
   const { staff, date, time } = rebooking;
+  const supervisee = await services.directory.user(staff.userId);
+  if (!supervisee) throw new SupervisionError('NOT_FOUND', `supervisee: no user "${staff.userId}" in the directory`, { field: 'supervisee' });
+  // A rearranged session is held the way its series is: in Teams if the series was.
+  const schedule = await services.records.get('schedules', rebooking.scheduleId);
   const { id } = await services.calendar.createMeeting(
     rebooking.organizerId,
     {
@@ -137,8 +142,8 @@ export async function bookReplacement(services: AppServices, rebooking: Rebookin
       bodyHtml: meetingBody(services.pack, staff.role, `rearranged from ${rebooking.originalDate}`, services.appUrl),
       start: `${date}T${time}`,
       end: addMinutesLocal(date, time, rebooking.minutes),
-      attendees: [staff.userId],
-      teamsMeeting: false,
+      attendees: [attendeeOf(supervisee, 'supervisee')],
+      teamsMeeting: schedule?.record.teamsMeeting ?? false,
       categories: ['Supervision'],
     },
     transactionIdFor(rebooking.idempotencyKey),

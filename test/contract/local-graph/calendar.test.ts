@@ -273,3 +273,39 @@ describe('Create event: bodyPreview', () => {
     expect(reply.body.bodyPreview).toBe('Supervision under Children\'s Services policy: monthly & reflective. Wellbeing check <Case> "review" — actions');
   });
 });
+
+describe('Create event: attendees are SMTP addresses', () => {
+  it('refuses an attendee addressed by a directory id with 400 ErrorInvalidRecipients, creating nothing for anyone', async () => {
+    const byId = await g.call<GraphErrorBody>('POST', `${ann}/events`, { body: meeting({ attendees: [{ emailAddress: { address: users.bob.id, name: users.bob.id }, type: 'required' }] }) });
+    expect(byId.status).toBe(400);
+    expect(byId.body.error).toMatchObject({ code: 'ErrorInvalidRecipients', message: "At least one recipient isn't valid." });
+    expect((await g.call<Collection<GraphEvent>>('GET', `${ann}/events`)).body.value).toEqual([]);
+    expect((await g.call<Collection<GraphEvent>>('GET', `${bob}/events`)).body.value).toEqual([]);
+    const created = await g.call<GraphEvent>('POST', `${ann}/events`, { body: meeting() });
+    const patched = await g.call<GraphErrorBody>('PATCH', `${ann}/events/${created.body.id}`, { body: { attendees: [{ emailAddress: { address: 'Bob Attendee' }, type: 'required' }] } });
+    expect(patched.status).toBe(400);
+    expect(patched.body.error.code).toBe('ErrorInvalidRecipients');
+  });
+
+  it("files the attendee's copy in the mailbox the address reaches, with the address and name the organiser sent", async () => {
+    const created = await g.call<GraphEvent>('POST', `${ann}/events`, { body: meeting() });
+    expect(created.body.attendees.map((a) => a.emailAddress)).toEqual([{ address: users.bob.mail, name: users.bob.displayName }]);
+    const copies = (await g.call<Collection<GraphEvent>>('GET', `${bob}/events`)).body.value;
+    expect(copies.map((c) => c.iCalUId)).toEqual([created.body.iCalUId]);
+    expect(copies[0]?.isOrganizer).toBe(false);
+    // An address outside the directory is a valid recipient but has no mailbox here: no copy, no error.
+    const external = await g.call<GraphEvent>('POST', `${ann}/events`, { body: meeting({ attendees: [{ emailAddress: { address: 'someone@partner.example', name: 'Someone' }, type: 'required' }] }) });
+    expect(external.status).toBe(201);
+  });
+});
+
+describe('calendar: getSchedule takes SMTP addresses', () => {
+  it('answers a directory id in schedules as an unknown recipient, not as that person', async () => {
+    await g.call('POST', `${bob}/events`, { body: meeting({ attendees: [] }) });
+    const reply = await g.call<{ value: { scheduleId: string; scheduleItems: unknown[]; error?: { responseCode: string } }[] }>('POST', `${ann}/calendar/getSchedule`, {
+      body: { schedules: [users.bob.mail, users.bob.id], startTime: at('2025-06-02T00:00:00'), endTime: at('2025-06-03T00:00:00') },
+    });
+    expect(reply.body.value[0]?.scheduleItems).toHaveLength(1);
+    expect(reply.body.value[1]?.error?.responseCode).toBe('ErrorMailRecipientNotFound');
+  });
+});
