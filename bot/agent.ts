@@ -7,6 +7,7 @@
  * configured tenants. Local mode accepts unauthenticated activities only over loopback, with
  * a loopback serviceUrl, and takes `from.aadObjectId` as the embedded directory's user id.
  */
+import { tabHome } from '../src/links/tab-links.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Activity } from '@microsoft/agents-activity';
@@ -213,7 +214,7 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
     switch (verb) {
       case 'command': {
         const name = typeof data.command === 'string' ? commandOf(data.command) : undefined;
-        return { card: name ? await personal.command(name, userId) : helpCard('personal', services.appUrl) };
+        return { card: name ? await personal.command(name, userId) : helpCard('personal', tabHome(services)) };
       }
       case 'prep.submit':
         return { card: await personal.prepSubmit(userId, data) };
@@ -234,33 +235,33 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
         return { card: await applyCancellationAnswer(services, userId, data) };
       case 'circle.join': {
         const parsed = circle();
-        return { card: parsed.success ? await circles.join(parsed.data.circleId, userId) : helpCard('channel', services.appUrl) };
+        return { card: parsed.success ? await circles.join(parsed.data.circleId, userId) : helpCard('channel', tabHome(services)) };
       }
       case 'circle.contribute': {
         const parsed = circle();
-        if (!parsed.success || !parsed.data.stage) return { card: helpCard('channel', services.appUrl) };
+        if (!parsed.success || !parsed.data.stage) return { card: helpCard('channel', tabHome(services)) };
         return circles.contribute(parsed.data.circleId, parsed.data.stage, userId, data, now);
       }
       case 'circle.next': {
         const parsed = circle();
-        if (!parsed.success || !parsed.data.stage) return { card: helpCard('channel', services.appUrl) };
+        if (!parsed.success || !parsed.data.stage) return { card: helpCard('channel', tabHome(services)) };
         const moved = await circles.moveOn(parsed.data.circleId, parsed.data.stage, userId);
         return { card: moved.card, ...(moved.key ? { runJob: moved.key } : {}) };
       }
       case 'circle.select': {
         const parsed = circle();
-        return parsed.success ? circles.select(parsed.data.circleId, userId, data, now) : { card: helpCard('channel', services.appUrl) };
+        return parsed.success ? circles.select(parsed.data.circleId, userId, data, now) : { card: helpCard('channel', tabHome(services)) };
       }
       case 'circle.outcomes': {
         const parsed = circle();
-        return parsed.success ? circles.outcomes(parsed.data.circleId, userId, data, now) : { card: helpCard('channel', services.appUrl) };
+        return parsed.success ? circles.outcomes(parsed.data.circleId, userId, data, now) : { card: helpCard('channel', tabHome(services)) };
       }
       case 'circle.finish': {
         const parsed = circle();
-        return parsed.success ? circles.finish(parsed.data.circleId, userId, now) : { card: helpCard('channel', services.appUrl) };
+        return parsed.success ? circles.finish(parsed.data.circleId, userId, now) : { card: helpCard('channel', tabHome(services)) };
       }
       default:
-        return { card: helpCard(scope === 'personal' ? 'personal' : 'channel', services.appUrl, 'That button is not one I know (the card may be out of date).') };
+        return { card: helpCard(scope === 'personal' ? 'personal' : 'channel', tabHome(services), 'That button is not one I know (the card may be out of date).') };
     }
   }
 
@@ -294,7 +295,7 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
     async (context) => {
       const parsed = invokeValueSchema.safeParse(context.activity.value);
       if (!parsed.success) {
-        await sendInvokeCard(context, helpCard(scopeOf(context.activity) === 'personal' ? 'personal' : 'channel', services.appUrl, 'That card could not be read. Here is what I can do.'));
+        await sendInvokeCard(context, helpCard(scopeOf(context.activity) === 'personal' ? 'personal' : 'channel', tabHome(services), 'That card could not be read. Here is what I can do.'));
         return;
       }
       const { verb, data } = parsed.data.action;
@@ -311,7 +312,7 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
     if (!context.activity.membersAdded?.some((m) => m.id === botId)) return;
     const scope = scopeOf(context.activity);
     const welcome = scope === 'personal' ? 'Hello. I help you prepare for supervision, confirm your records and keep your actions moving.' : 'Hello. I can run solution circles and success circles for group supervision here.';
-    await context.sendActivity(Activity.fromObject(cardActivity(helpCard(scope === 'personal' ? 'personal' : 'channel', services.appUrl, welcome))));
+    await context.sendActivity(Activity.fromObject(cardActivity(helpCard(scope === 'personal' ? 'personal' : 'channel', tabHome(services), welcome))));
   });
 
   app.onActivity('message', async (context, state) => {
@@ -333,7 +334,7 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
     if (scope !== 'personal') {
       const start = await readCircleStart(context, services.directory);
       if (!start) {
-        await context.sendActivity(Activity.fromObject(cardActivity(helpCard('channel', services.appUrl))));
+        await context.sendActivity(Activity.fromObject(cardActivity(helpCard('channel', tabHome(services)))));
         return;
       }
       if ('error' in start) {
@@ -367,7 +368,7 @@ export function createAgent(services: AppServices, config: BotConfig, options: B
       state.deleteValue('conversation.pendingReschedule');
       card = await personal.rescheduleReason(userId, { occurrenceId: pending, reason: text });
     } else {
-      card = helpCard('personal', services.appUrl, 'I did not recognise that. Here is what I can do.');
+      card = helpCard('personal', tabHome(services), 'I did not recognise that. Here is what I can do.');
     }
     await context.sendActivity(Activity.fromObject(cardActivity(card)));
   });

@@ -5,6 +5,7 @@
  * rearrange it. One submit does both (or just the reason); the work is the shared use case in
  * src/sync/cancellations.ts, the same the tab's banner calls.
  */
+import { tabLink } from '../src/links/tab-links.js';
 import { z } from 'zod';
 import { isCivilDate, type CivilDate } from '../src/calendar/civil.js';
 import { instantToLondon } from '../src/calendar/london.js';
@@ -29,7 +30,8 @@ export interface CancellationCardInput {
   needsReason: boolean;
   slots: readonly Slot[];
   window: { from: CivilDate; to: CivilDate; words: string };
-  appUrl: string;
+  /** Opens the supervisee's schedule in the tab (a Teams deep link in a tenant). */
+  link: string;
   error?: string;
   values?: Record<string, string>;
 }
@@ -64,7 +66,7 @@ export function cancellationCard(input: CancellationCardInput): AdaptiveCardJson
   } else if (offerSlots) {
     body.push(text(`I found no time when you are both free (${input.window.words}). Agree one directly and book it from the tab.`, { subtle: true }));
   }
-  const actions = [execute(offerSlots ? 'Save and rearrange' : 'Save the reason', cancellationVerb, { cancellationId: c.id }, { style: 'positive' }), openUrl('Open the tab', input.appUrl)];
+  const actions = [execute(offerSlots ? 'Save and rearrange' : 'Save the reason', cancellationVerb, { cancellationId: c.id }, { style: 'positive' }), openUrl('Open the schedule', input.link)];
   return card(body, actions);
 }
 
@@ -78,7 +80,7 @@ async function buildCard(services: AppServices, staff: Staff, cancellation: Canc
     needsReason: state?.needsReason ?? false,
     slots: offer.slots,
     window: offer.window,
-    appUrl: services.appUrl,
+    link: tabLink(services, { view: 'schedule', superviseeId: cancellation.superviseeId }, 'Supervision schedule'),
     ...extra,
   });
 }

@@ -4,6 +4,7 @@
  * what each job sends. Every handler re-reads the current state before sending, so a moved,
  * cancelled or answered item is skipped rather than acted on from a stale plan.
  */
+import { tabLink } from '../src/links/tab-links.js';
 import { z } from 'zod';
 import { toCivil, toDay, type CivilDate } from '../src/calendar/civil.js';
 import { instantToLondon, londonToInstant } from '../src/calendar/london.js';
@@ -161,7 +162,7 @@ export function botHandlers(deps: HandlerDeps): Record<string, JobHandler> {
     const { staff, data, occurrence } = found;
     if (!(await deps.reachable({ userId: staff.supervisorId }))) return skip('no-conversation');
     const prepared = await prepContext(services, staff, occurrence, data);
-    const card = digestCard({ superviseeName: await displayName(services, staff.userId), context: prepared, overdueCases: prepared.casesDue, appUrl: services.appUrl });
+    const card = digestCard({ superviseeName: await displayName(services, staff.userId), context: prepared, overdueCases: prepared.casesDue, link: tabLink(services, { view: 'session', superviseeId: staff.userId }, 'Supervision') });
     await context.send(() => sender.toUser(staff.supervisorId, cardActivity(card, 'Supervision tomorrow')));
     return { status: 'done' };
   };

@@ -3,6 +3,7 @@
  * behind them. Every path ends in a card, including refusals: a malformed or stale card
  * comes back as a card that says what to do, never as an error.
  */
+import { tabHome } from '../src/links/tab-links.js';
 import { z } from 'zod';
 import { isCivilDate } from '../src/calendar/civil.js';
 import { isLocalTime } from '../src/calendar/london.js';
@@ -47,7 +48,7 @@ export class Personal {
       case 'reschedule':
         return this.reschedule(userId);
       default:
-        return helpCard('personal', this.services.appUrl);
+        return helpCard('personal', tabHome(this.services));
     }
   }
 

@@ -50,7 +50,7 @@ export interface CaseDue {
 export interface PrepContext extends PrepQuestions {
   staff: Staff;
   supervisorName: string;
-  occurrence: Pick<OccurrenceView, 'id' | 'date' | 'time'>;
+  occurrence: Pick<OccurrenceView, 'id' | 'date' | 'time' | 'joinUrl'>;
   openActions: Action[];
   /** Open actions that came from the last shared record. */
   lastRecordActions: Set<string>;
@@ -78,7 +78,7 @@ export function casesDueAt(pack: Pack, data: PersonData, sessionDate: CivilDate)
   return due.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.ref.localeCompare(b.ref));
 }
 
-export async function prepContext(services: AppServices, staff: Staff, occurrence: Pick<OccurrenceView, 'id' | 'date' | 'time'>, data?: PersonData): Promise<PrepContext> {
+export async function prepContext(services: AppServices, staff: Staff, occurrence: Pick<OccurrenceView, 'id' | 'date' | 'time' | 'joinUrl'>, data?: PersonData): Promise<PrepContext> {
   const person = data ?? (await personData(services, staff));
   const { questions, perCase } = prepQuestionsFor(services.pack, staff.role);
   const openActions = person.actions.map((a) => a.record).filter((a) => !a.doneAt).sort((a, b) => a.due.localeCompare(b.due));

@@ -3,6 +3,7 @@
  * they disagree, in their own words. The outcome is written back to the record at the
  * version the card showed, so a record changed since is never signed unseen.
  */
+import { tabLink } from '../src/links/tab-links.js';
 import { z } from 'zod';
 import { toCivil } from '../src/calendar/civil.js';
 import { londonDayOf, londonToInstant } from '../src/calendar/london.js';
@@ -55,7 +56,7 @@ export async function buildSignOffCard(services: AppServices, found: Versioned<S
     supervisorName: await displayName(services, record.supervisorId),
     deadline: signOffDeadline(services.pack, record.finalisedAt ?? record.updatedAt).text,
     disagreement: services.pack.records.disagreement?.text,
-    appUrl: services.appUrl,
+    link: tabLink(services, { view: 'record', recordId: record.id }, 'Supervision record'),
     ...options,
   });
 }

@@ -4,7 +4,8 @@ import { longDate, plain, plural, shortDate, when } from '../format.js';
 import type { Slot } from '../../src/server/rearrange.js';
 import { actionSet, bullets, card, choiceInput, container, execute, facts, heading, openUrl, subheading, text, textInput, type AdaptiveCardJson, type CardElement } from './elements.js';
 
-export function helpCard(scope: 'personal' | 'channel', appUrl: string, intro?: string): AdaptiveCardJson {
+/** `link` opens the Supervision tab (a Teams deep link in a tenant). */
+export function helpCard(scope: 'personal' | 'channel', link: string, intro?: string): AdaptiveCardJson {
   if (scope === 'channel') {
     return card([
       heading('Supervision in this channel'),
@@ -35,7 +36,7 @@ export function helpCard(scope: 'personal' | 'channel', appUrl: string, intro?: 
       execute('Prepare', 'command', { command: 'prepare' }, { validate: false }),
       execute('Actions', 'command', { command: 'actions' }, { validate: false }),
       execute('Reschedule', 'command', { command: 'reschedule' }, { validate: false }),
-      openUrl('Open the Supervision tab', appUrl),
+      openUrl('Open the Supervision tab', link),
     ],
   );
 }

@@ -74,7 +74,7 @@ export function prepCard(context: PrepContext, state: FormState, mode: PrepCardM
     );
   }
   const data = { occurrenceId: occurrence.id, date: occurrence.date, slots, ...(context.existing ? { version: context.existing.version } : {}) };
-  return card(body, [execute('Save my preparation', 'prep.submit', data, { style: 'positive' })]);
+  return card(body, [execute('Save my preparation', 'prep.submit', data, { style: 'positive' }), ...joinAction(context)]);
 }
 
 function answerLines(context: Pick<PrepContext, 'questions' | 'perCase'>, response: PrepResponse): (readonly [string, string])[] {
@@ -104,7 +104,13 @@ export interface DigestInput {
   superviseeName: string;
   context: PrepContext;
   overdueCases: readonly CaseDue[];
-  appUrl: string;
+  /** Opens the supervisee's sessions in the tab (a Teams deep link in a tenant). */
+  link: string;
+}
+
+/** The Teams meeting's join link, when the session is a Teams meeting. */
+function joinAction(context: PrepContext): CardElement[] {
+  return context.occurrence.joinUrl ? [openUrl('Join the Teams meeting', context.occurrence.joinUrl)] : [];
 }
 
 /** For the supervisor, the working day before: prep answers, case discussions due, open actions. */
@@ -121,5 +127,5 @@ export function digestCard(input: DigestInput): AdaptiveCardJson {
     subheading('Open actions'),
     context.openActions.length > 0 ? bullets(context.openActions.slice(0, 15).map((a) => `${plain(a.what)} (${a.who}, due ${shortDate(a.due)})`)) : text('None open.', { subtle: true }),
   ];
-  return card(body, [openUrl('Open the session record', input.appUrl)]);
+  return card(body, [...joinAction(context), openUrl('Open the sessions', input.link)]);
 }

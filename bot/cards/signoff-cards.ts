@@ -9,7 +9,8 @@ export interface SignOffCardInput {
   supervisorName: string;
   deadline: string;
   disagreement: string | undefined;
-  appUrl: string;
+  /** Opens this record in the tab (a Teams deep link in a tenant). */
+  link: string;
   chase?: boolean;
   notice?: string;
   error?: string;
@@ -34,7 +35,7 @@ export function signOffCard(input: SignOffCardInput): AdaptiveCardJson {
   return card(body, [
     execute('The record is accurate', 'signoff.acknowledge', data, { style: 'positive' }),
     execute('I disagree', 'signoff.disagree', data, { style: 'destructive' }),
-    openUrl('Read the record', input.appUrl),
+    openUrl('Read the record', input.link),
   ]);
 }
 

@@ -14,6 +14,7 @@ import { SupervisionError } from '../errors.js';
 import { getPack } from '../policy/packs.js';
 import { findRole, resolveRole, type ResolveOptions } from '../policy/resolve.js';
 import type { Pack } from '../policy/schema.js';
+import { tabLink, type TabLinkSettings } from '../links/tab-links.js';
 import type { Schedule } from '../records/models.js';
 import type { RecordsRepository } from '../records/repository.js';
 import { plan } from '../schedule/plan.js';
@@ -40,8 +41,10 @@ export interface BookingRequest {
   location?: string;
   variants?: ResolveOptions;
   bookedBy: string;
-  /** Link to the tab shown in every meeting body. */
+  /** The app's base URL, for the link to the tab in every meeting body. */
   appUrl: string;
+  /** The Teams app id, so that link is a Teams deep link (src/links/tab-links.ts). */
+  teamsAppId?: string | undefined;
 }
 
 export interface BookedSeriesSummary {
@@ -94,16 +97,21 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-/** The meeting body: the pack's record template as the agenda, the rule, and a link to the tab. */
-export function meetingBody(pack: Pack, roleId: string, ruleLabel: string, appUrl: string): string {
+/** The meeting body: the pack's record template as the agenda, the rule, and a link to the tab (see tabLink). */
+export function meetingBody(pack: Pack, roleId: string, ruleLabel: string, link: string): string {
   const role = findRole(pack, roleId);
   const template = pack.templates.find((t) => t.id === role.recordTemplate);
   const items = (template?.sections ?? []).map((s) => `<li>${escapeHtml(s.label)}</li>`).join('');
   return [
     `<p>Supervision under ${escapeHtml(pack.name)} policy: ${escapeHtml(ruleLabel)}.</p>`,
     items ? `<p>Agenda</p><ol>${items}</ol>` : '',
-    `<p>Prepare, record and sign off in <a href="${escapeHtml(appUrl)}">Supervision for Teams</a>.</p>`,
+    `<p>Prepare, record and sign off in <a href="${escapeHtml(link)}">Supervision for Teams</a>.</p>`,
   ].join('');
+}
+
+/** Where a meeting body sends both people: the supervisee's sessions in the tab. */
+export function sessionLink(settings: TabLinkSettings, superviseeId: string): string {
+  return tabLink(settings, { view: 'session', superviseeId }, 'Supervision');
 }
 
 interface Prepared {
@@ -195,7 +203,7 @@ export function meetingsOf(prepared: Prepared): MeetingToCreate[] {
   };
   const base = (item: CompiledSeries | CompiledSingle, date: CivilDate): Omit<NewMeeting, 'attendees'> => ({
     subject: item.kind === 'group' ? 'Group supervision' : 'Supervision',
-    bodyHtml: meetingBody(pack, planned.role, ruleLabel(item.ruleId), request.appUrl),
+    bodyHtml: meetingBody(pack, planned.role, ruleLabel(item.ruleId), sessionLink(request, superviseeId)),
     start: `${date}T${item.time}`,
     end: addMinutes(date, item.time, item.durationMinutes),
     teamsMeeting: request.teamsMeeting ?? false,

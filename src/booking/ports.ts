@@ -42,6 +42,8 @@ export interface Occurrence {
   /** Local London date the occurrence was originally scheduled on. */
   originalDate: CivilDate;
   date: CivilDate;
+  /** The Teams meeting's join link (onlineMeeting.joinUrl), when the session is one. */
+  joinUrl?: string;
 }
 
 /**

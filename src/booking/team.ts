@@ -16,6 +16,7 @@ export interface TeamBookingRequest {
   supervisor: string;
   bookedBy: string;
   appUrl: string;
+  teamsAppId?: string | undefined;
   teamsMeeting?: boolean;
 }
 
@@ -54,6 +55,7 @@ export async function bookTeam(deps: BookingDeps, request: TeamBookingRequest, p
         start,
         bookedBy: request.bookedBy,
         appUrl: request.appUrl,
+        teamsAppId: request.teamsAppId,
         teamsMeeting: request.teamsMeeting ?? false,
         ...(staff.facts ? { variants: { facts: staff.facts } } : {}),
       });

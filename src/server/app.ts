@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createLogger, type Logger } from '../logger.js';
+import { allPacks, getPack } from '../policy/packs.js';
+import { privacyPage, termsPage } from './pages.js';
 import { createApi, type Api } from './api/index.js';
 import type { TokenVerifier } from './api/identity.js';
 import type { ServerConfig } from './config.js';
@@ -103,6 +105,15 @@ export function createApp(context: AppContext): SupervisionApp {
 
   // The Outlook add-in's ribbon icons, named by the manifest.
   app.use('/outlook/icons', express.static(repositoryPath('manifest', 'addin-icons'), { index: false, maxAge: '1d' }));
+
+  // Named by the manifest (developer.privacyUrl, developer.termsOfUseUrl); Teams links to them.
+  const pack = getPack(config.SUPERVISION_ORG);
+  app.get('/privacy', (_req, res) => {
+    res.type('html').send(privacyPage(pack, allPacks()));
+  });
+  app.get('/terms', (_req, res) => {
+    res.type('html').send(termsPage(pack));
+  });
 
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();

@@ -25,7 +25,7 @@ import { createNotificationsEndpoint, lifecyclePath, notificationPath, type Noti
 import { CancellationPromptThrottle, promptForCancellation } from '../../bot/cancellation.js';
 import type { Cancellation } from '../records/models.js';
 import type { ServerConfig } from './config.js';
-import { createGraphServices, withOnBehalfOf } from './graph-services.js';
+import { createGraphServices, teamsAppIdOf, withOnBehalfOf } from './graph-services.js';
 import { CachedCalendar } from './lookup-cache.js';
 import type { AppServices } from './services.js';
 
@@ -88,7 +88,8 @@ export async function startServer(config: ServerConfig, logger: Logger, options:
     const baseUrl = 'https://graph.microsoft.com/v1.0';
     const client = createGraphClient({ baseUrl, auth: clientCredentialsAuth(msal) });
     appClient = client;
-    const appOnly = createGraphServices({ client, siteId: config.SHAREPOINT_SITE_ID, pack, appUrl, ...(options.now ? { now: options.now } : {}) });
+    const teamsAppId = await teamsAppIdOf(client, config.CLIENT_ID);
+    const appOnly = createGraphServices({ client, siteId: config.SHAREPOINT_SITE_ID, pack, appUrl, teamsAppId, ...(options.now ? { now: options.now } : {}) });
     services = withOnBehalfOf(appOnly, { source: msal, baseUrl });
   }
   if (localGraph?.isEmpty()) {

@@ -11,6 +11,7 @@ import type { CalendarPort, NewMeeting, Occurrence } from '../booking/ports.js';
 import { segment } from '../graph/client.js';
 import { GraphCalendar, GraphConflictError, GraphLists, createGraphClient, equalsFilter, isGraphRequestError, type GraphClient } from '../graph/index.js';
 import { onBehalfOfAuth, type ConfidentialTokenSource } from '../graph/auth.js';
+import { GraphTeamwork } from '../graph/teamwork.js';
 import { conflict, recordKeyTaken, type FieldEquals, type ListItem, type ListPort } from '../records/repository.js';
 import type { ColumnDefinition } from '../records/lists.js';
 import type { BusyInterval } from '../schedule/slots.js';
@@ -86,7 +87,8 @@ export class GraphCalendarPort implements CalendarPort {
     return events.map((event) => {
       const startInstant = instantOf(event.start) ?? 0;
       const original = event.originalStart ? Date.parse(event.originalStart) : startInstant;
-      return { id: event.id, originalDate: instantToLondon(original).date, date: instantToLondon(startInstant).date };
+      const joinUrl = event.onlineMeeting?.joinUrl;
+      return { id: event.id, originalDate: instantToLondon(original).date, date: instantToLondon(startInstant).date, ...(joinUrl ? { joinUrl } : {}) };
     });
   }
 
@@ -238,11 +240,26 @@ export class GraphListPort implements ListPort {
   }
 }
 
+/**
+ * The Teams app id deep links name (teams-docs "Deep link to an application": the org
+ * catalog id for an app published to the org catalog, the manifest id for one uploaded as a
+ * custom app). Looked up once at start-up; without the catalog entry, the manifest id.
+ */
+export async function teamsAppIdOf(client: GraphClient, manifestId: string): Promise<string> {
+  try {
+    return (await new GraphTeamwork(client).catalogApp(manifestId))?.id ?? manifestId;
+  } catch {
+    return manifestId;
+  }
+}
+
 export interface GraphServicesOptions {
   client: GraphClient;
   siteId: string;
   pack: Pack;
   appUrl: string;
+  /** Deep links in cards and meeting bodies name this Teams app (tenant mode). */
+  teamsAppId?: string;
   now?: () => Date;
   /** Identity and relationship lookups (lookup-cache.ts); default 60 s, 5,000 answers. */
   lookupCache?: LookupCacheOptions;
@@ -272,6 +289,7 @@ export function createGraphServices(options: GraphServicesOptions): AppServices 
     },
     now: options.now ?? (() => new Date()),
     appUrl: options.appUrl,
+    ...(options.teamsAppId ? { teamsAppId: options.teamsAppId } : {}),
     views: { get: (key, compute) => activity.get(`${derivedPrefix}${key}`, compute) },
   };
 }

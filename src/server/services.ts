@@ -39,8 +39,10 @@ export interface AppServices {
   /** Directory user ids of the organisation's service managers (read every record). */
   serviceManagerIds(): Promise<string[]>;
   now(): Date;
-  /** Public base URL of the app (links in meeting bodies and cards). */
+  /** Public base URL of the app (links in meeting bodies and cards: see src/links/tab-links.ts). */
   appUrl: string;
+  /** The Teams app id deep links to the tab name (tenant mode); absent locally, where links are web links. */
+  teamsAppId?: string;
   /**
    * The record audit log and audit samples (bootstrap keeps them in the data directory) and,
    * once the bot is up, its proactive sender for audit notices. Without it the API keeps them

@@ -3,7 +3,7 @@ import { Suspense, lazy, useCallback, useEffect, useMemo, useState, type Compone
 import type { Me, PersonView } from '../../src/server/api/schemas.js';
 import { api, ApiError, setCredentials } from './api.js';
 import type { Host, ThemeName } from './host.js';
-import { href, useRoute, type ViewName } from './routing.js';
+import { href, resolveRoute, useRoute, type ViewName } from './routing.js';
 import { SessionContext } from './session.js';
 import { loadTheme } from './theme.js';
 
@@ -109,7 +109,7 @@ export function App({ host, initialTheme }: { host: Host; initialTheme: Theme })
 
 function Shell({ host }: { host: Host }) {
   const styles = useStyles();
-  const route = useRoute();
+  const requested = useRoute();
   const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
   const [devUser, setDevUser] = useState<string | undefined>();
   const [me, setMe] = useState<Me>();
@@ -167,6 +167,7 @@ function Shell({ host }: { host: Host }) {
   );
 
   const session = useMemo(() => (me ? { me, refresh: () => void loadMe() } : null), [me, loadMe]);
+  const route = resolveRoute(requested, me?.id);
   const items = me ? navItems(me) : [];
   const current: ViewName | null = me ? (route.view ?? defaultView(me)) : null;
   const View = current ? views[current] : null;

@@ -15,6 +15,8 @@ export interface Host {
   getToken?: () => Promise<string>;
   /** Subscribes to host theme changes; returns nothing to undo (teams-js keeps one handler). */
   onThemeChange?: (handler: (theme: ThemeName) => void) => void;
+  /** The sub-entity a deep link opened the tab with (`context.page.subPageId`): a route such as `record/<id>`. */
+  subPageId?: string;
 }
 
 export function themeFromHost(theme: string | undefined): ThemeName {
@@ -72,8 +74,10 @@ export async function detectHost(win: Window = window, timeoutMs = 2500): Promis
     app.notifySuccess().catch(() => undefined);
     const name = context.app.host.name;
     const kind: Host['kind'] = name === HostName.outlook || name === HostName.outlookWin32 ? 'outlook' : name === HostName.office ? 'office' : 'teams';
+    const subPageId = context.page.subPageId;
     return {
       kind,
+      ...(subPageId ? { subPageId } : {}),
       theme: themeOverride(win.location.search) ?? themeFromHost(context.app.theme),
       getToken: () => authentication.getAuthToken(),
       onThemeChange: (handler) => app.registerOnThemeChangeHandler((theme) => handler(themeFromHost(theme))),

@@ -3,6 +3,7 @@ import { Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { detectHost } from './host.js';
+import { openSubPage } from './routing.js';
 import { loadTheme } from './theme.js';
 
 async function start(): Promise<void> {
@@ -22,6 +23,8 @@ async function start(): Promise<void> {
     );
     return;
   }
+  // A deep link from a card or a meeting body opens the view it names.
+  openSubPage(host.subPageId);
   createRoot(root).render(<App host={host} initialTheme={theme} />);
 }
 

@@ -204,6 +204,10 @@ describe('rearranging: the replacement session', () => {
     const online = await book(services, { org: 'dudley', role: 'asye', supervisor: teamManager.userPrincipalName, start: asOf, weekday: 'tue' as const, bookedBy: teamManager.id, appUrl: 'http://localhost:3978', supervisee: colleague.userPrincipalName, time: '15:00', teamsMeeting: true });
     const series = await calendar.getEvent(teamManager.id, online.series[0]!.id);
     expect(series?.isOnlineMeeting).toBe(true);
+    // event: instances carries the join link of each session, which the prep and digest cards show.
+    const sessions = await services.calendar.occurrences(teamManager.id, online.series[0]!.id, asOf, '2027-02-01');
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(sessions.every((o) => o.joinUrl === series?.onlineMeeting?.joinUrl)).toBe(true);
     const rebooked = await rebook(online.scheduleId, colleague.id, `rebook-contract-${colleague.id}`);
     const replacement = await calendar.getEvent(teamManager.id, rebooked.eventId);
     expect(replacement).toMatchObject({ isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' });

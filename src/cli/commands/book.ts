@@ -65,7 +65,7 @@ export const bookCommand: Command = {
         const progress = (done: number, total: number) => {
           if (!values.json) io.err(`booked ${done}/${total}`);
         };
-        const result = await bookTeam(services.bookingDeps, { org: values.org, supervisor: values.team, bookedBy: values.team, appUrl: services.appUrl, teamsMeeting: values.teams ?? false }, progress);
+        const result = await bookTeam(services.bookingDeps, { org: values.org, supervisor: values.team, bookedBy: values.team, appUrl: services.appUrl, teamsAppId: services.teamsAppId, teamsMeeting: values.teams ?? false }, progress);
         if (values.json) io.out(JSON.stringify(result, null, 2));
         else io.out(table([['SUPERVISEE', 'ROLE', 'SERIES', 'SINGLES', 'STATUS'], ...result.people.map((p) => [p.supervisee, p.role, String(p.series), String(p.singles), p.status])]));
         return result.people.some((p) => p.status === 'failed') ? 1 : 0;
@@ -87,6 +87,7 @@ export const bookCommand: Command = {
         ...(values.alternate ? { alternateSupervisors: Object.fromEntries(values.alternate.map((pair) => pair.split('=', 2) as [string, string])) } : {}),
         bookedBy: values.supervisor!,
         appUrl: services.appUrl,
+        teamsAppId: services.teamsAppId,
       });
       if (values.json) io.out(JSON.stringify(bookingJson(result), null, 2));
       else {

@@ -205,6 +205,7 @@ export const occurrenceSchema = z
     rebookBy: civilDateSchema.optional().describe('Latest date a cancelled session may be rearranged to under the pack.'),
     recordId: z.string().optional(),
     recordStatus: z.enum(['draft', 'finalised', 'acknowledged', 'disputed']).optional(),
+    joinUrl: z.string().url().optional().describe('The Teams meeting to join, when the session is one.'),
   })
   .meta({ id: 'Occurrence' });
 export type OccurrenceView = z.infer<typeof occurrenceSchema>;

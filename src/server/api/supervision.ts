@@ -14,7 +14,7 @@ import { dayDeadline, durationText } from '../../policy/duration.js';
 import { describeFrequency, type ConcreteFrequency } from '../../policy/frequency.js';
 import { findRole, resolveRole, type ResolveOptions, type ResolvedStream } from '../../policy/resolve.js';
 import type { Pack, Source } from '../../policy/schema.js';
-import { meetingBody, transactionIdFor } from '../../booking/booking.js';
+import { meetingBody, sessionLink, transactionIdFor } from '../../booking/booking.js';
 import { attendeeOf, type Occurrence } from '../../booking/ports.js';
 import { SupervisionError } from '../../errors.js';
 import type { Action, Agreement, Cancellation, CaseDiscussion, CaseloadEntry, Schedule, SessionRecord, Staff } from '../../records/models.js';
@@ -139,7 +139,7 @@ export async function bookReplacement(services: AppServices, rebooking: Rebookin
     rebooking.organizerId,
     {
       subject: 'Supervision (rearranged)',
-      bodyHtml: meetingBody(services.pack, staff.role, `rearranged from ${rebooking.originalDate}`, services.appUrl),
+      bodyHtml: meetingBody(services.pack, staff.role, `rearranged from ${rebooking.originalDate}`, sessionLink(services, staff.userId)),
       start: `${date}T${time}`,
       end: addMinutesLocal(date, time, rebooking.minutes),
       attendees: [attendeeOf(supervisee, 'supervisee')],
@@ -216,6 +216,7 @@ export async function occurrencesOf(
           kind: series.kind,
           ruleId: series.ruleId,
           status: 'planned',
+          ...(o.joinUrl ? { joinUrl: o.joinUrl } : {}),
         });
       }
     }

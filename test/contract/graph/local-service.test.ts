@@ -197,6 +197,7 @@ describe('calendar against the local service', () => {
     // refuses the excess, each waits out Retry-After and re-sends only the refused requests,
     // and nothing is lost or doubled.
     server.graph.resetStats();
+    server.graph.setFaults({ latencyMs: 50 });
     const instance = () => new GraphCalendar(createGraphClient({ baseUrl: server.url, auth: localDevAuth(organizer.id), retry: { maxRetries: 10, maxDelayMs: 2_000, baseDelayMs: 20 } }));
     const oneMailbox = (prefix: string) => meetings(prefix).map((m) => ({ ...m, mailbox: organizer.userPrincipalName }));
     const both = await Promise.all([instance().createEvents(oneMailbox('eager-1')), instance().createEvents(oneMailbox('eager-2'))]);

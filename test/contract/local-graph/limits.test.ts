@@ -32,7 +32,8 @@ describe('Outlook service limits', () => {
   });
 
   it('answer the fifth of eight overlapping requests to one mailbox 429 ApplicationThrottled MailboxConcurrency, with Retry-After', async () => {
-    const g = await harness({ faults: { latencyMs: 80 } });
+    // Long enough that all eight overlap even on a loaded machine.
+    const g = await harness({ faults: { latencyMs: 600 } });
     const replies = await Promise.all(Array.from({ length: 8 }, () => g.call<GraphErrorBody>('GET', `/users/${users.ann.id}/events`)));
     const refused = replies.filter((r) => r.status === 429);
     expect(replies.filter((r) => r.status === 200)).toHaveLength(4);
@@ -55,7 +56,7 @@ describe('Outlook service limits', () => {
   });
 
   it('hold inside $batch: Graph runs a batch 4 at a time, but two batches to one mailbox at once exceed the limit', async () => {
-    const g = await harness({ faults: { latencyMs: 60 } });
+    const g = await harness({ faults: { latencyMs: 400 } });
     const requests = Array.from({ length: 8 }, (_, i) => ({ id: String(i), method: 'GET', url: `/users/${users.ann.id}/events` }));
     const one = await g.call<{ responses: { status: number }[] }>('POST', '/$batch', { body: { requests } });
     expect(one.body.responses.every((r) => r.status === 200)).toBe(true);

@@ -222,6 +222,7 @@ export function scheduleRoutes(api: ApiBuilder, deps: ApiDeps): void {
           variants: resolveOptionsFor(staff, currentAgreement(agreements)?.record),
           bookedBy: identity.id,
           appUrl: services.appUrl,
+          teamsAppId: services.teamsAppId,
         },
       );
       const data = await loadPerson(services, staff);
