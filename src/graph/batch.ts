@@ -214,7 +214,9 @@ export async function runBatch(client: GraphClient, requests: readonly BatchRequ
     const asked = [...retry].map((id) => retryAfterMs((name) => (results.get(id) as BatchResponse).headers[name])).filter((w): w is number => w !== undefined);
     const wait = asked.length > 0 ? Math.max(...asked) : backoffMs(round, client.retry);
     if (wait > client.retry.maxDelayMs) break;
-    await client.retry.sleep(wait);
+    // Up to a quarter more than asked, at random: two clients refused together (two instances
+    // over one mailbox's 4 concurrent requests) would otherwise come back together, and again.
+    await client.retry.sleep(asked.length > 0 ? Math.round(wait * (1 + 0.25 * client.retry.random())) : wait);
     pending = pending.filter((p) => retry.has(p.id));
   }
   return prepared.map((p) => results.get(p.id) as BatchResponse);
