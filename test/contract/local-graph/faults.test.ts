@@ -1,16 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, users, type GraphErrorBody, type Harness } from './harness.js';
+import { harnessPerTest, users, type GraphErrorBody, type Harness } from './harness.js';
 
-const running: Harness[] = [];
-afterEach(async () => {
-  while (running.length > 0) await running.pop()?.stop();
-});
-
-async function harness(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  const h = await startHarness(...args);
-  running.push(h);
-  return h;
-}
+const harness = harnessPerTest(afterEach);
 
 async function statuses(g: Harness, count: number): Promise<number[]> {
   const result: number[] = [];

@@ -129,3 +129,16 @@ export function weekly(startDate: string, range: Record<string, unknown>, patter
     range: { startDate, recurrenceTimeZone: london, ...range },
   };
 }
+
+/** A harness per test, each stopped after it (for tests that start the service their own way). */
+export function harnessPerTest(afterEachHook: (fn: () => Promise<void>) => void): (...args: Parameters<typeof startHarness>) => Promise<Harness> {
+  const running: Harness[] = [];
+  afterEachHook(async () => {
+    while (running.length > 0) await running.pop()?.stop();
+  });
+  return async (...args) => {
+    const h = await startHarness(...args);
+    running.push(h);
+    return h;
+  };
+}

@@ -7,18 +7,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { graphLimits } from '../../../src/local-graph/limits.js';
-import { siteId, startHarness, users, type GraphErrorBody, type Harness } from './harness.js';
+import { harnessPerTest, siteId, users, type GraphErrorBody } from './harness.js';
 
-const running: Harness[] = [];
-afterEach(async () => {
-  while (running.length > 0) await running.pop()?.stop();
-});
-
-async function harness(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  const h = await startHarness(...args);
-  running.push(h);
-  return h;
-}
+const harness = harnessPerTest(afterEach);
 
 /** An unsigned token naming the calling app, as Entra's v1 tokens do with `appid`. */
 function appToken(appid: string): Record<string, string> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDotEnv, readSettings, settingNames, validateAgainstOfficialSchema } from '../../../manifest/packaging.js';
-import { readZip } from './read-zip.js';
+import { readZip } from '../../../src/local-graph/zip.js';
 import { manifestDir, root, settings, type Manifest } from './fixtures.js';
 
 const run = promisify(execFile);
