@@ -16,6 +16,7 @@ import type { GraphRequest, GraphResponse } from './protocol.js';
 import { getSchedule } from './schedule.js';
 import { getInstallationChat, getInstalledApp, installApp, listCatalogApps, listInstalledApps, publishCatalogApp } from './teamwork.js';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, renewSubscription } from './subscriptions.js';
+import { endpointKey } from './permissions.js';
 import { checkQueryOptions, querySupport, type GraphWorkload, type QuerySupport } from './query-options.js';
 import type { StoredUser } from './store.js';
 
@@ -222,4 +223,9 @@ export function errorResponse(error: unknown, requestId: string, date: Date): Gr
 
 export function newRequestId(): string {
   return randomUUID();
+}
+
+/** Every endpoint this service implements, as `METHOD /path` with `{id}` for variable segments. */
+export function endpointKeys(): string[] {
+  return [...routes.map((r) => endpointKey(r.method, r.path, true)), ...rootRoutes.map((r) => endpointKey(r.method, r.path, false))];
 }
